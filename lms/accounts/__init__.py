@@ -1,0 +1,1 @@
+"""Accounts: people, roles and scopes, sign-in sessions, consent records."""

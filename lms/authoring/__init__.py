@@ -1,0 +1,1 @@
+"""Authoring: teachers write, preview and publish courses, lessons, quizzes and their media."""

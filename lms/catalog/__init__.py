@@ -1,0 +1,1 @@
+"""Catalog: the framework, groups and programs, courses and lessons, content packages."""

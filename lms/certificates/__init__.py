@@ -1,0 +1,1 @@
+"""Certificates: issuing, printing, verifying (online and offline) and revoking them."""

@@ -1,0 +1,1 @@
+"""Digital ambassadors (mentors) and the people they help, guided sessions, and households."""

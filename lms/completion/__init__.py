@@ -1,0 +1,1 @@
+"""Completion: when a course is completed and when a learner attains the standard (one place)."""

@@ -1,0 +1,1 @@
+"""What every area shares: the database base, text rules, sanitising, security, places."""

@@ -1,0 +1,1 @@
+"""Learning: enrolments, lesson progress, "Học tập của tôi"."""

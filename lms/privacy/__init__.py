@@ -1,0 +1,1 @@
+"""People's rights over their data: notice, consents, download, erasure, guardians, ID numbers."""

@@ -1,0 +1,1 @@
+"""Officer statistics: populations, targets, residence history, rollups, figures, dashboards, exports."""

@@ -1,0 +1,195 @@
+"""Officers' figures of the community: a mentor registers three people, one completes the
+program, and the dashboard and the exports show the mentor and the households correctly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from lms.accounts.models import User
+from lms.extensions import db
+from lms.reports.exports import COLUMNS
+from lms.reports.periods import local_today, parse_period
+from lms.reports.scope import ScopeRefused, commune_scope
+from tests.conftest import csrf_token
+from tests.lms.community_helpers import complete_program, mentor_registers, switch_to, user_by_login
+
+COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
+OTHER = "00004"  # Phường Ba Đình
+
+
+@pytest.fixture
+def community(app, make_user, client, login):
+    """Mentor Sơn registers Mai, Páo and Dính; Mai completes her program; Sơn sets up the
+    household of Mai and Páo in Thôn Nà Sản; Dính creates her own household."""
+    from lms.reports.services import add_place
+
+    with app.app_context():
+        village = add_place(None, COMMUNE, "village", "Thôn Nà Sản", "thon").id
+        db.session.commit()
+    make_user(role="mentor", login="son@example.com", full_name="Hà Văn Sơn")
+    make_user(role="mentor", login="tuan@example.com", full_name="Đỗ Minh Tuấn", commune_code=OTHER)
+    login("son@example.com")
+    for n, name in enumerate(("Lò Thị Mai", "Lò Văn Páo", "Vàng Thị Dính"), start=1):
+        extra = {"village_id": str(village)} if n < 3 else {}
+        response = mentor_registers(client, full_name=name, login=f"091200000{n}", **extra)
+        assert response.status_code == 302
+    mai, pao, dinh = (user_by_login(app, phone=f"+8491200000{n}") for n in (1, 2, 3))
+    complete_program(app, mai.id)
+    token = csrf_token(client, "/dai-su-so/gia-dinh")
+    response = client.post(
+        "/dai-su-so/gia-dinh",
+        data={
+            "name": "Gia đình bà Mai",
+            "members": [mai.id, pao.id],
+            "attested": "y",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    token = csrf_token(client, "/dai-su-so/buoi-huong-dan")
+    client.post(
+        "/dai-su-so/buoi-huong-dan",
+        data={
+            "learners": [mai.id, pao.id],
+            "held_on": local_today().isoformat(),
+            "topic": "Cài VNeID",
+            "minutes": "40",
+            "csrf_token": token,
+        },
+    )
+    switch_to(client, login, "0912000003", "mat-khau-cua-mai")
+    token = csrf_token(client, "/gia-dinh")
+    client.post("/gia-dinh/tao", data={"name": "Nhà chị Dính", "csrf_token": token})
+    make_user(role="officer", login="officer@example.com", scope_level="commune")
+    switch_to(client, login, "officer@example.com")
+    return {"mai": mai.id, "pao": pao.id, "dinh": dinh.id, "village": village}
+
+
+def test_the_services_count_the_mentor_and_the_households(app, community, make_user):
+    from lms.community.figures import household_figures, mentor_figures
+
+    year = parse_period(str(local_today().year))
+    with app.app_context():
+        officer = db.session.scalar(db.select(User).where(User.email == "officer@example.com"))
+        [son] = mentor_figures(officer, commune_scope(COMMUNE), year)
+        assert (son.name, son.helped, son.attained, son.active, son.sessions, son.minutes) == (
+            "Hà Văn Sơn",
+            3,
+            1,
+            3,
+            2,
+            80,
+        )
+        assert son.meets_goal is False
+        lines = household_figures(officer, commune_scope(COMMUNE), year)
+        assert [
+            (h.level, h.village_name, h.households, h.with_attained, h.members) for h in lines
+        ] == [
+            ("commune", "", 2, 1, 3),
+            ("village", "Thôn Nà Sản", 1, 1, 2),
+        ]
+        assert lines[0].percent == 50.0
+        # A period that ended before any of it counts nothing.
+        past = parse_period("2025")
+        [before] = mentor_figures(officer, commune_scope(COMMUNE), past)
+        assert (before.helped, before.attained, before.sessions) == (0, 0, 0)
+        assert household_figures(officer, commune_scope(COMMUNE), past) == []
+        # Another commune's officer may not look.
+        with pytest.raises(ScopeRefused):
+            mentor_figures(officer, commune_scope(OTHER), year)
+        with pytest.raises(ScopeRefused):
+            household_figures(officer, commune_scope(OTHER), year)
+
+
+def test_the_dashboard_shows_the_mentor_and_the_households(app, community, client):
+    year = str(local_today().year)
+    html = client.get(f"/thong-ke/xa/{COMMUNE}?ky={year}").get_data(as_text=True)
+    assert "Đại sứ số và số người đã hỗ trợ" in html
+    mentors = html[html.index('id="dai-su-so"') : html.index('id="gia-dinh-so"')]
+    assert "Hà Văn Sơn" in mentors and "Đỗ Minh Tuấn" not in mentors
+    assert "<td>3</td>" in mentors and "<td>1</td>" in mentors and "<td>80</td>" in mentors
+    assert "0/1 Đại sứ số đã hỗ trợ từ 5 người trở lên." in mentors
+    households = html[html.index('id="gia-dinh-so"') :]
+    assert "Thôn Nà Sản" in households and "50%" in households
+    assert "Lò Thị Mai" not in html  # no learner is named on an officer's dashboard
+    assert client.get(f"/thong-ke/xa/{OTHER}?ky={year}").status_code == 403
+
+
+def test_the_exports_carry_extra_sheets_and_fields_and_keep_the_contract_columns(
+    app, community, client
+):
+    year = str(local_today().year)
+    base = f"/thong-ke/xuat?xa={COMMUNE}&ky={year}&dinh_dang="
+
+    body = client.get(base + "csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert tuple(rows[0]) == COLUMNS and "Hà Văn Sơn" not in body
+
+    data = json.loads(client.get(base + "json").get_data(as_text=True))
+    assert data["columns"] == list(COLUMNS)
+    assert data["mentors"] == [
+        {
+            "period": year,
+            "province_code": "01",
+            "commune_code": COMMUNE,
+            "commune_name": "Phường Hoàn Kiếm",
+            "mentor_id": data["mentors"][0]["mentor_id"],
+            "mentor_name": "Hà Văn Sơn",
+            "people_helped": 3,
+            "people_attained": 1,
+            "active_links": 3,
+            "guided_sessions": 2,
+            "guided_minutes": 80,
+            "meets_goal_of_5": False,
+        }
+    ]
+    assert [
+        (h["level"], h["households"], h["households_with_attained_member"])
+        for h in data["households"]
+    ] == [
+        ("commune", 2, 1),
+        ("village", 1, 1),
+    ]
+    citizens = [r for r in data["rows"] if r["learner_group"] == "citizen"]
+    assert citizens[0]["registered"] == 3 and citizens[0]["attained"] == 1
+
+    book = load_workbook(io.BytesIO(client.get(base + "xlsx").get_data()))
+    assert book.sheetnames[:5] == [
+        "Tổng hợp",
+        "Cán bộ, công chức, viên chức",
+        "Học sinh, sinh viên",
+        "Người lao động DN, HTX",
+        "Người dân",
+    ]
+    assert book.sheetnames[5:] == ["Đại sứ số", "Gia đình số"]
+    mentors = book["Đại sứ số"]
+    assert mentors.cell(3, 6).value == "Họ tên Đại sứ số"
+    assert [c.value for c in mentors[4]][5:12] == ["Hà Văn Sơn", 3, 1, 3, 2, 80, "Không"]
+    households = book["Gia đình số"]
+    assert [c.value for c in households[4]][4:11] == ["commune", None, None, 2, 1, 50.0, 3]
+    assert [c.value for c in households[5]][6] == "Thôn Nà Sản"
+
+
+def test_a_province_officer_sees_every_commune_of_the_province(
+    app, community, make_user, client, login
+):
+    make_user(role="officer", login="tinh@example.com", scope_level="province")
+    switch_to(client, login, "tinh@example.com")
+    year = str(local_today().year)
+    data = json.loads(
+        client.get(f"/thong-ke/xuat?tinh=01&ky={year}&dinh_dang=json").get_data(as_text=True)
+    )
+    assert [m["mentor_name"] for m in data["mentors"]] == ["Hà Văn Sơn", "Đỗ Minh Tuấn"]
+    only = json.loads(
+        client.get(f"/thong-ke/xuat?tinh=01&ky={year}&dinh_dang=json&chon={OTHER}").get_data(
+            as_text=True
+        )
+    )
+    assert [m["mentor_name"] for m in only["mentors"]] == ["Đỗ Minh Tuấn"] and only[
+        "households"
+    ] == []

@@ -1,0 +1,73 @@
+"""`lms demo generate`: marked synthetic learners, a refusal on a real database, and a rollup
+equal to what `lms stats rebuild` computes from the generated rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, text
+
+from lms.accounts.models import User
+from lms.extensions import db
+from lms.reports.rollup import rebuild_rollup
+from tests.lms.reports_fixtures import rollup_contents
+
+
+def domain_contents() -> set[tuple]:
+    rows = db.session.execute(
+        text(
+            "SELECT level, place_code, domain_code, bucket, ROUND(CAST(SUM(points) AS NUMERIC), 3), "
+            "ROUND(CAST(SUM(max_points) AS NUMERIC), 3), SUM(answers) FROM report_domain_scores "
+            "GROUP BY level, place_code, domain_code, bucket"
+        )
+    )
+    return {tuple(str(v) for v in row) for row in rows}
+
+
+def test_generated_rollup_equals_a_rebuild(app):
+    from lms.reports.synthetic import generate_population
+
+    with app.test_request_context():
+        report = generate_population(300, seed=7, now=datetime(2026, 11, 1, tzinfo=UTC))
+        assert report.learners == 300 and report.enrolments > 300 and report.attempts > 100
+        assert 0 < report.attained < 300
+        names = db.session.scalars(select(User.full_name)).all()
+        assert all(n.startswith("[Mô phỏng]") for n in names)
+        emails = db.session.scalars(select(User.email)).all()
+        assert all(e.endswith("@synthetic.invalid") for e in emails)
+        movers = db.session.scalar(
+            text(
+                "SELECT COUNT(*) FROM (SELECT user_id FROM learner_placements GROUP BY user_id HAVING COUNT(*) > 1) m"
+            )
+        )
+        assert movers > 0
+        populations = db.session.execute(
+            text("SELECT year, commune_code, learner_group, population FROM report_populations")
+        ).all()
+        assert {row[0] for row in populations} == {2025, 2026}
+        residents = db.session.execute(
+            text(
+                "SELECT commune_code, learner_group, COUNT(*) FROM users GROUP BY commune_code, learner_group"
+            )
+        ).all()
+        population = {(c, g): n for y, c, g, n in populations if y == 2026}
+        assert all(population[(c, g)] >= n for c, g, n in residents)
+        generated, generated_domains = rollup_contents(), domain_contents()
+        rebuild_rollup(db.session.connection())
+        assert rollup_contents() == generated
+        assert domain_contents() == generated_domains
+        db.session.commit()
+
+
+def test_refuses_a_database_with_real_learners(app, make_user):
+    make_user(login="that.real@example.com")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "generate", "--learners", "5"])
+    assert result.exit_code == 1 and "người học thật" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 1
+    result = runner.invoke(args=["demo", "generate", "--learners", "5", "--force"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 6
+        assert "5 người học" in result.output
