@@ -41,6 +41,7 @@ def test_quiz_journey_survives_a_lost_connection(app, quiz_course, make_user, ne
     page.get_by_role("button", name="Bắt đầu làm bài").click()
     expect(page).to_have_url(re.compile(r"/lam-bai/\d+$"))
     expect(page.get_by_role("timer")).to_contain_text("phút")
+    expect(page.locator("form[data-autosave][data-ready]")).to_be_attached()
     _no_violations(page)
 
     status = page.locator("[data-save-status]")
@@ -90,6 +91,9 @@ def test_answers_kept_offline_survive_closing_the_tab(app, quiz_course, make_use
     page.get_by_role("button", name="Bắt đầu học").click()
     page.goto(f"/khoa-hoc/{COURSE_SLUG}/kiem-tra/{QUIZ_SLUG}")
     page.get_by_role("button", name="Bắt đầu làm bài").click()
+    expect(page).to_have_url(re.compile(r"/lam-bai/\d+$"))
+    # The quiz script must be loaded and listening before the connection drops.
+    expect(page.locator("form[data-autosave][data-ready]")).to_be_attached()
     attempt_url = page.url
     context.set_offline(True)
     page.get_by_label("Ống nghe").check()

@@ -95,6 +95,8 @@
       forget();
     }
   });
+  // Marks the page as enhanced: autosave and offline keeping are now listening.
+  form.setAttribute("data-ready", "");
 
   // A countdown to the deadline kept by the server.
   var deadlineEl = document.getElementById("deadline");
