@@ -9,6 +9,14 @@ route of the same run. It also times the generator and a one-shot `lms stats exp
 
     .venv/bin/python bench/stats.py --learners 100000 --learners 1000000
     .venv/bin/python bench/stats.py --database sqlite --learners 20000 --duration 3
+
+Generating a million learners takes half an hour or more per database; to generate both at
+once and measure each alone afterwards (two runs measured at once would share the cores):
+
+    .venv/bin/python bench/stats.py --generate-only --workdir /tmp/s --database sqlite ...
+    .venv/bin/python bench/stats.py --generate-only --workdir /tmp/p --database postgresql ...
+    .venv/bin/python bench/stats.py --database sqlite --reuse-sqlite /tmp/s/sqlite-1000000/instance/lms.sqlite
+    .venv/bin/python bench/stats.py --database postgresql --reuse-postgres
 """
 
 from __future__ import annotations
@@ -86,6 +94,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         help="measure an existing SQLite file generated earlier (its officers created), skipping setup",
     )
+    parser.add_argument(
+        "--reuse-postgres",
+        action="store_true",
+        help="measure the database at --postgres-url generated earlier, skipping setup",
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="generate and keep the database (with its officers), measure nothing",
+    )
+    parser.add_argument("--workdir", type=Path, help="keep the run's files here, not in /tmp")
     args = parser.parse_args(argv)
     args.learners = args.learners or [100_000]
     args.database = args.database or ["sqlite", "postgresql"]
@@ -134,12 +153,16 @@ def measure(
 def run_one(
     kind: str, learners: int, args: argparse.Namespace, wrk: str, hello: dict, workdir: Path
 ) -> dict:
-    reused = args.reuse_sqlite if kind == "sqlite" else None
+    reused: str | None = None
+    if kind == "sqlite" and args.reuse_sqlite is not None:
+        reused = f"sqlite:///{args.reuse_sqlite}"
+    elif kind == "postgresql" and args.reuse_postgres:
+        reused = args.postgres_url
     if reused is not None:
         # A database a previous run generated and kept (its officers exist): measure only.
         (workdir / "instance").mkdir(parents=True, exist_ok=True)
         database: Database | Skipped = Database(
-            "SQLite", f"sqlite:///{reused}", workdir / "instance"
+            "SQLite" if kind == "sqlite" else "PostgreSQL", reused, workdir / "instance"
         )
     elif kind == "sqlite":
         database = sqlite_database(workdir)
@@ -166,6 +189,15 @@ def run_one(
                 "--password-stdin",
                 stdin=PASSWORD + "\n",
             )
+        if args.generate_only:
+            log(f"  kept: {database.url}")
+            return {
+                "database": database.name,
+                "learners": learners,
+                "timings_s": timings,
+                "rows": [],
+                "kept": database.url,
+            }
         for fmt in ("csv", "xlsx"):
             started = time.perf_counter()
             lms(
@@ -206,7 +238,7 @@ def run_one(
                 )
         return {"database": database.name, "learners": learners, "timings_s": timings, "rows": rows}
     finally:
-        if reused is None:
+        if reused is None and not args.generate_only:
             database.drop()
 
 
@@ -215,19 +247,22 @@ def main(argv: list[str] | None = None) -> int:
     wrk = find_wrk()
     report = {"started": datetime.now(UTC).isoformat(), "period": PERIOD, "runs": []}
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
-        workdir = Path(tmp)
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         settings = LoadSettings(
             duration=args.duration, warmup=args.warmup, connections=args.connections
         )
-        with ServerPool(GunicornSettings(), workdir) as pool:
-            server = pool.start("hello", "hello:app", dict(os.environ), pythonpath=HERE)
-            hello = measure(wrk, server.base_url, "/", {}, settings)
-        log(f"hello-world {hello['rps']:.1f} req/s, p50 {hello['p50_ms']:.2f} ms")
+        hello: dict = {}
+        if not args.generate_only:
+            with ServerPool(GunicornSettings(), workdir) as pool:
+                server = pool.start("hello", "hello:app", dict(os.environ), pythonpath=HERE)
+                hello = measure(wrk, server.base_url, "/", {}, settings)
+            log(f"hello-world {hello['rps']:.1f} req/s, p50 {hello['p50_ms']:.2f} ms")
         report["hello"] = hello
         for learners in args.learners:
             for kind in args.database:
                 run_dir = workdir / f"{kind}-{learners}"
-                run_dir.mkdir()
+                run_dir.mkdir(exist_ok=args.reuse_sqlite is not None or args.reuse_postgres)
                 log(f"{kind}, {learners} learners")
                 report["runs"].append(run_one(kind, learners, args, wrk, hello, run_dir))
     args.results.mkdir(parents=True, exist_ok=True)

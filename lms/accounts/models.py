@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         ),
         CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth"),
         Index("ix_users_commune_group", "commune_code", "learner_group"),
+        # Officers' figures find the mentors (and other staff) of a place without a scan.
+        Index("ix_users_role_place", "role", "province_code", "commune_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,25 +4,28 @@ member who attained the standard, per commune and village.
 Cumulative up to a period's end, like every figure of DESIGN §6: a person counts as helped
 from the day they accepted the link (or were registered), attainment from its date, a
 household from its creation. Households are counted with their members of today (membership
-keeps no history). Every function checks the viewer's scope first (lms.reports.scope)."""
+keeps no history). Every function checks the viewer's scope first (lms.reports.scope).
+
+Everything is counted by the database (GROUP BY, EXISTS), never by loading people: a figure
+reads one row per mentor, and one per village for the households. Dashboards above a commune
+show totals per commune or province (mentor_totals, household_lines); the exports carry every
+mentor and village."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import case, distinct, exists, func, select, true
 
 from lms.accounts.models import User
 from lms.community.models import GuidedSession, Household, HouseholdMember, MentorLink
 from lms.community.services import MENTOR_GOAL
-from lms.completion.models import Attainment
 from lms.core import places
 from lms.core.localities import Village
 from lms.extensions import db
 from lms.reports.periods import Period
-from lms.reports.rollup import revoked_attainments
+from lms.reports.rollup import counted_attainment
 from lms.reports.scope import Scope, authorise
 
 
@@ -34,20 +37,14 @@ def _in_scope(column_province: Any, column_commune: Any, scope: Scope) -> Any:
     return true()
 
 
-def _attained_by(user_ids: set[int], end: Any) -> set[int]:
-    """Return who among these people had attained a program by the moment `end`.
+def _commune_name(code: str | None) -> str:
+    commune = places.commune(code) if code else None
+    return commune.name if commune else ""
 
-    A program certificate revoked (and not issued again) withdraws the attainment, as in
-    the other figures (lms.reports.rollup.revoked_attainments)."""
-    if not user_ids:
-        return set()
-    rows = db.session.execute(
-        select(Attainment.user_id, Attainment.group_code).where(
-            Attainment.user_id.in_(user_ids), Attainment.attained_at < end
-        )
-    ).all()
-    revoked = revoked_attainments(db.session.connection(), sorted({u for u, _ in rows}))
-    return {user_id for user_id, group in rows if (user_id, group) not in revoked}
+
+def _province_name(code: str | None) -> str:
+    province = places.province(code) if code else None
+    return province.name if province else ""
 
 
 @dataclass
@@ -81,64 +78,105 @@ def mentor_figures(
 def mentor_rows(scope: Scope, period: Period, only: list[str] | None = None) -> list[MentorFigure]:
     """Return the mentors of a scope (by their own commune), most people helped first.
 
-    The caller has checked the scope (lms.reports.scope.authorise)."""
+    Three grouped queries (the mentors, their links, their sessions), each one row per
+    mentor. The caller has checked the scope (lms.reports.scope.authorise)."""
     end = period.end_utc()
-    stmt = select(User).where(
-        User.role == "mentor", _in_scope(User.province_code, User.commune_code, scope)
-    )
+    where = [User.role == "mentor", _in_scope(User.province_code, User.commune_code, scope)]
     if only:
-        stmt = stmt.where(User.commune_code.in_(only))
-    mentors = list(db.session.scalars(stmt))
+        where.append(User.commune_code.in_(only))
+    mentors = db.session.execute(
+        select(User.id, User.full_name, User.province_code, User.commune_code).where(*where)
+    ).all()
     if not mentors:
         return []
-    ids = [m.id for m in mentors]
-    helped: dict[int, set[int]] = defaultdict(set)
-    active: dict[int, int] = defaultdict(int)
-    for mentor_id, learner_id, status in db.session.execute(
-        select(MentorLink.mentor_id, MentorLink.learner_id, MentorLink.status).where(
-            MentorLink.mentor_id.in_(ids),
-            MentorLink.accepted_at.is_not(None),
-            MentorLink.accepted_at < end,
+    in_scope = select(User.id).where(*where).scalar_subquery()
+    attained = counted_attainment(db.session.connection(), MentorLink.learner_id, end)
+    links = {
+        row.mentor_id: row
+        for row in db.session.execute(
+            select(
+                MentorLink.mentor_id,
+                func.count(distinct(MentorLink.learner_id)).label("helped"),
+                func.count(distinct(case((attained, MentorLink.learner_id)))).label("attained"),
+                func.sum(case((MentorLink.status == "active", 1), else_=0)).label("active"),
+            )
+            .where(
+                MentorLink.mentor_id.in_(in_scope),
+                MentorLink.accepted_at.is_not(None),
+                MentorLink.accepted_at < end,
+            )
+            .group_by(MentorLink.mentor_id)
         )
-    ):
-        helped[mentor_id].add(learner_id)
-        if status == "active":
-            active[mentor_id] += 1
-    attained = _attained_by({u for people in helped.values() for u in people}, end)
-    sessions: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for mentor_id, minutes in db.session.execute(
-        select(GuidedSession.mentor_id, GuidedSession.minutes).where(
-            GuidedSession.mentor_id.in_(ids), GuidedSession.held_on <= period.last_day
+    }
+    sessions = {
+        row.mentor_id: row
+        for row in db.session.execute(
+            select(
+                GuidedSession.mentor_id,
+                func.count().label("sessions"),
+                func.sum(GuidedSession.minutes).label("minutes"),
+            )
+            .where(GuidedSession.mentor_id.in_(in_scope), GuidedSession.held_on <= period.last_day)
+            .group_by(GuidedSession.mentor_id)
         )
-    ):
-        sessions[mentor_id][0] += 1
-        sessions[mentor_id][1] += minutes
+    }
     result = []
-    for mentor in mentors:
-        commune = places.commune(mentor.commune_code) if mentor.commune_code else None
-        people = helped.get(mentor.id, set())
+    for mentor_id, name, province_code, commune_code in mentors:
+        link, held = links.get(mentor_id), sessions.get(mentor_id)
         result.append(
             MentorFigure(
-                mentor_id=mentor.id,
-                name=mentor.full_name,
-                province_code=mentor.province_code,
-                commune_code=mentor.commune_code,
-                commune_name=commune.name if commune else "",
-                helped=len(people),
-                attained=len(people & attained),
-                active=active.get(mentor.id, 0),
-                sessions=sessions[mentor.id][0] if mentor.id in sessions else 0,
-                minutes=sessions[mentor.id][1] if mentor.id in sessions else 0,
+                mentor_id=mentor_id,
+                name=name,
+                province_code=province_code,
+                commune_code=commune_code,
+                commune_name=_commune_name(commune_code),
+                helped=link.helped if link else 0,
+                attained=link.attained if link else 0,
+                active=int(link.active or 0) if link else 0,
+                sessions=held.sessions if held else 0,
+                minutes=int(held.minutes or 0) if held else 0,
             )
         )
     return sorted(result, key=lambda f: (-f.helped, -f.attained, f.name.casefold(), f.mentor_id))
 
 
 @dataclass
-class HouseholdFigure:
-    """Households of a commune or of one of its villages, and those with a member who attained."""
+class MentorTotals:
+    """The mentors of one commune or province, added up for a dashboard above a commune."""
 
-    level: str  # "commune" or "village"
+    place_code: str | None
+    place_name: str
+    mentors: int = 0
+    meeting_goal: int = 0
+    helped: int = 0
+    attained: int = 0
+    sessions: int = 0
+    minutes: int = 0
+
+
+def mentor_totals(mentors: list[MentorFigure], level: str) -> list[MentorTotals]:
+    """Add the mentors up per commune (level "commune") or province, most people helped first."""
+    totals: dict[str | None, MentorTotals] = {}
+    for mentor in mentors:
+        code = mentor.commune_code if level == "commune" else mentor.province_code
+        line = totals.get(code)
+        if line is None:
+            name = _commune_name(code) if level == "commune" else _province_name(code)
+            line = totals[code] = MentorTotals(code, name)
+        line.mentors += 1
+        line.meeting_goal += 1 if mentor.meets_goal else 0
+        line.helped += mentor.helped
+        line.attained += mentor.attained
+        line.sessions += mentor.sessions
+        line.minutes += mentor.minutes
+    return sorted(totals.values(), key=lambda t: (-t.helped, t.place_name.casefold()))
+
+
+@dataclass
+class HouseholdFigure:
+    """Households of a province, a commune or a village, and those with a member who attained."""
+
+    level: str  # "province", "commune" or "village"
     province_code: str | None
     commune_code: str | None
     commune_name: str
@@ -154,6 +192,17 @@ class HouseholdFigure:
             return None
         return round(100 * self.with_attained / self.households, 1)
 
+    @property
+    def place_name(self) -> str:
+        if self.level == "province":
+            return _province_name(self.province_code)
+        return self.village_name if self.level == "village" else self.commune_name
+
+    def add(self, other: HouseholdFigure) -> None:
+        self.households += other.households
+        self.with_attained += other.with_attained
+        self.members += other.members
+
 
 def household_figures(
     viewer: Any, scope: Scope, period: Period, via: str = "web", path: str = ""
@@ -163,34 +212,45 @@ def household_figures(
     return household_rows(scope, period)
 
 
-def household_rows(
-    scope: Scope, period: Period, only: list[str] | None = None
-) -> list[HouseholdFigure]:
-    """Return, per commune of the scope with households, its total then its villages' lines.
-
-    The caller has checked the scope (lms.reports.scope.authorise)."""
+def _village_counts(scope: Scope, period: Period, only: list[str] | None) -> list[HouseholdFigure]:
+    """Count the households of the scope in the database, one line per village (or none)."""
     end = period.end_utc()
-    stmt = select(
-        Household.id, Household.province_code, Household.commune_code, Household.village_id
-    ).where(
+    member = HouseholdMember
+    attained = counted_attainment(db.session.connection(), member.user_id, end)
+    where = [
         Household.created_at < end,
         _in_scope(Household.province_code, Household.commune_code, scope),
-    )
+    ]
     if only:
-        stmt = stmt.where(Household.commune_code.in_(only))
-    households = list(db.session.execute(stmt))
-    if not households:
-        return []
-    members: dict[int, set[int]] = defaultdict(set)
-    for household_id, user_id in db.session.execute(
-        select(HouseholdMember.household_id, HouseholdMember.user_id).where(
-            HouseholdMember.household_id.in_([h.id for h in households])
+        where.append(Household.commune_code.in_(only))
+    each = (
+        select(
+            Household.province_code,
+            Household.commune_code,
+            Household.village_id,
+            select(func.count())
+            .where(member.household_id == Household.id)
+            .scalar_subquery()
+            .label("members"),
+            case((exists().where(member.household_id == Household.id, attained), 1), else_=0).label(
+                "with_attained"
+            ),
         )
-    ):
-        members[household_id].add(user_id)
-    attained = _attained_by({u for people in members.values() for u in people}, end)
-    village_ids = {h.village_id for h in households if h.village_id is not None}
-    village_names = (
+        .where(*where)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            each.c.province_code,
+            each.c.commune_code,
+            each.c.village_id,
+            func.count().label("households"),
+            func.sum(each.c.with_attained).label("with_attained"),
+            func.sum(each.c.members).label("members"),
+        ).group_by(each.c.province_code, each.c.commune_code, each.c.village_id)
+    ).all()
+    village_ids = {row.village_id for row in rows if row.village_id is not None}
+    names = (
         dict(
             db.session.execute(
                 select(Village.id, Village.name).where(Village.id.in_(village_ids))
@@ -199,49 +259,71 @@ def household_rows(
         if village_ids
         else {}
     )
+    return [
+        HouseholdFigure(
+            "village",
+            row.province_code,
+            row.commune_code,
+            _commune_name(row.commune_code),
+            row.village_id,
+            names.get(row.village_id, "") if row.village_id is not None else "",
+            households=row.households,
+            with_attained=int(row.with_attained or 0),
+            members=int(row.members or 0),
+        )
+        for row in rows
+    ]
+
+
+def household_rows(
+    scope: Scope, period: Period, only: list[str] | None = None
+) -> list[HouseholdFigure]:
+    """Return, per commune of the scope with households, its total then its villages' lines.
+
+    The caller has checked the scope (lms.reports.scope.authorise)."""
     communes: dict[str | None, HouseholdFigure] = {}
-    villages: dict[tuple[str | None, int], HouseholdFigure] = {}
-    for household in households:
-        commune = places.commune(household.commune_code) if household.commune_code else None
-        line = communes.get(household.commune_code)
-        if line is None:
-            line = communes[household.commune_code] = HouseholdFigure(
-                "commune",
-                household.province_code,
-                household.commune_code,
-                commune.name if commune else "",
-                None,
-                "",
+    villages: dict[str | None, list[HouseholdFigure]] = {}
+    for line in _village_counts(scope, period, only):
+        total = communes.get(line.commune_code)
+        if total is None:
+            total = communes[line.commune_code] = HouseholdFigure(
+                "commune", line.province_code, line.commune_code, line.commune_name, None, ""
             )
-        lines = [line]
-        if household.village_id is not None:
-            key = (household.commune_code, household.village_id)
-            village = villages.get(key)
-            if village is None:
-                village = villages[key] = HouseholdFigure(
-                    "village",
-                    household.province_code,
-                    household.commune_code,
-                    line.commune_name,
-                    household.village_id,
-                    village_names.get(household.village_id, ""),
-                )
-            lines.append(village)
-        people = members.get(household.id, set())
-        for item in lines:
-            item.households += 1
-            item.members += len(people)
-            item.with_attained += 1 if people & attained else 0
+        total.add(line)
+        if line.village_id is not None:
+            villages.setdefault(line.commune_code, []).append(line)
     result = []
     for code in sorted(communes, key=lambda c: (communes[c].commune_name.casefold(), c or "")):
         result.append(communes[code])
         result.extend(
             sorted(
-                (v for (c, _), v in villages.items() if c == code),
+                villages.get(code, []),
                 key=lambda v: (v.village_name.casefold(), v.village_id or 0),
             )
         )
     return result
+
+
+def household_lines(scope: Scope, period: Period) -> list[HouseholdFigure]:
+    """Return the households' lines a dashboard shows: a commune with its villages, a
+    province's communes, or the country's provinces. The caller has checked the scope."""
+    lines = household_rows(scope, period)
+    if scope.level == "commune":
+        return lines
+    communes = [line for line in lines if line.level == "commune"]
+    if scope.level == "province":
+        return communes
+    provinces: dict[str | None, HouseholdFigure] = {}
+    for line in communes:
+        total = provinces.get(line.province_code)
+        if total is None:
+            total = provinces[line.province_code] = HouseholdFigure(
+                "province", line.province_code, None, "", None, ""
+            )
+        total.add(line)
+    return sorted(
+        provinces.values(), key=lambda p: (p.place_name.casefold(), p.province_code or "")
+    )
 
 
 MENTOR_COLUMNS = (

@@ -111,5 +111,7 @@ def demo_generate(learners: int, seed: int, force: bool) -> None:
     db.session.commit()
     click.echo(
         f"Đã tạo {report.learners} người học mô phỏng ({report.enrolments} lượt ghi danh, "
-        f"{report.attempts} bài làm, {report.attained} người đạt) trong {report.seconds:.0f} giây."
+        f"{report.attempts} bài làm, {report.attained} người đạt; {report.mentors} Đại sứ số "
+        f"hỗ trợ {report.mentor_links} người, {report.households} hộ gia đình) "
+        f"trong {report.seconds:.0f} giây."
     )

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, exists, func, insert, select
 
 from lms.accounts.models import User
 from lms.catalog.models import Competence
@@ -241,29 +241,64 @@ def certificate_table(connection: Connection) -> Any | None:
     return Certificate.__table__
 
 
+def withdrawn(certificate: Any, user_id: Any, group_code: Any) -> Any:
+    """SQL: this (user, group) attainment is withdrawn, the one rule for every figure.
+
+    A program certificate revoked (cheating, error) and not issued again withdraws the
+    attainment from the figures for every period."""
+    revoked, live = certificate.alias("revoked_program"), certificate.alias("live_program")
+    return and_(
+        exists().where(
+            revoked.c.user_id == user_id,
+            revoked.c.group_code == group_code,
+            revoked.c.kind == "program",
+            revoked.c.revoked_at.is_not(None),
+        ),
+        ~exists().where(
+            live.c.user_id == user_id,
+            live.c.group_code == group_code,
+            live.c.kind == "program",
+            live.c.revoked_at.is_(None),
+            live.c.superseded_at.is_(None),
+        ),
+    )
+
+
 def revoked_attainments(connection: Connection, user_ids: list[int]) -> set[tuple[int, str]]:
     """Return (user, group) pairs whose program certificate was revoked and not issued again.
 
-    Attainment is what counts, but a revoked program certificate (cheating, error) withdraws
-    it from the figures for every period. Certificates are their own area: without it
-    nothing is revoked."""
+    Attainment is what counts, but a revoked program certificate withdraws it (withdrawn()).
+    Certificates are their own area: without it nothing is revoked."""
     certificate = certificate_table(connection)
     if certificate is None or not user_ids:
         return set()
     c = certificate.c
     rows = connection.execute(
-        select(c.user_id, c.group_code, c.revoked_at, c.superseded_at).where(
-            c.user_id.in_(user_ids), c.kind == "program", c.group_code.is_not(None)
+        select(c.user_id, c.group_code)
+        .distinct()
+        .where(
+            c.user_id.in_(user_ids),
+            c.kind == "program",
+            c.group_code.is_not(None),
+            withdrawn(certificate, c.user_id, c.group_code),
         )
     )
-    revoked: set[tuple[int, str]] = set()
-    live: set[tuple[int, str]] = set()
-    for user_id, group, revoked_at, superseded_at in rows:
-        if revoked_at is not None:
-            revoked.add((user_id, group))
-        elif superseded_at is None:
-            live.add((user_id, group))
-    return revoked - live
+    return {(user_id, group) for user_id, group in rows}
+
+
+def counted_attainment(connection: Connection, user_id: Any, end: datetime) -> Any:
+    """SQL: the person `user_id` (a column) had attained a program before `end`, not withdrawn.
+
+    For figures computed in the database (lms.community.figures): the same rule as the
+    rollup's, without loading anybody's rows."""
+    attainment = Attainment.__table__.alias("counted_attainment")
+    clause = exists().where(attainment.c.user_id == user_id, attainment.c.attained_at < end)
+    certificate = certificate_table(connection)
+    if certificate is not None:
+        clause = clause.where(
+            ~withdrawn(certificate, attainment.c.user_id, attainment.c.group_code)
+        )
+    return clause
 
 
 def _placement_facts(rows: Iterable[Any]) -> list[tuple[date, Cell]]:

@@ -400,7 +400,16 @@ class Dashboard:
     locals: list[Any]
     children_level: str
     mentors: list[Any] = field(default_factory=list)
+    mentor_totals: list[Any] = field(default_factory=list)
     households: list[Any] = field(default_factory=list)
+
+    @property
+    def mentor_count(self) -> int:
+        return sum(t.mentors for t in self.mentor_totals)
+
+    @property
+    def mentors_meeting_goal(self) -> int:
+        return sum(t.meeting_goal for t in self.mentor_totals)
 
 
 def dashboard(
@@ -414,6 +423,9 @@ def dashboard(
     authorise(viewer, scope, via, path)
     today = local_today()
     children = figures.child_figures(scope, period, today)
+    mentors = community.mentor_rows(scope, period)
+    # A commune lists its mentors; above it, the dashboard adds them up per commune/province.
+    totals_by = "commune" if scope.level in ("commune", "province") else "province"
     ranked = sorted(
         (c for c in children if c.attainment_percent is not None),
         key=lambda c: (-(c.attainment_percent or 0), c.place_name),
@@ -429,8 +441,9 @@ def dashboard(
         domains=figures.domain_figures(scope, period, today),
         locals=figures.local_figures(scope, period, today),
         children_level={"country": "province", "province": "commune"}.get(scope.level, ""),
-        mentors=community.mentor_rows(scope, period),
-        households=community.household_rows(scope, period),
+        mentors=mentors if scope.level == "commune" else [],
+        mentor_totals=community.mentor_totals(mentors, totals_by),
+        households=community.household_lines(scope, period),
     )
 
 

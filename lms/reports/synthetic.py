@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, select, text
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseVersion, LearnerGroup, ProgramCourse
 from lms.catalog.models import Quiz as QuizRow
+from lms.community.models import GuidedSession, Household, HouseholdMember, MentorLink
 from lms.completion.models import Attainment
 from lms.core import places
 from lms.extensions import db
@@ -64,6 +65,9 @@ class SyntheticReport:
     enrolments: int = 0
     attempts: int = 0
     attained: int = 0
+    mentors: int = 0
+    mentor_links: int = 0
+    households: int = 0
     seconds: float = 0.0
 
 
@@ -144,6 +148,122 @@ def _result(definition: dict[str, Any], rng: random.Random) -> tuple[dict[str, A
     )
 
 
+MENTOR_EVERY = 120  # about one mentor (Đại sứ số) per 120 learners of a commune
+IN_HOUSEHOLDS = 0.4  # about 40 % of learners are in a household ("Gia đình số")
+
+
+@dataclass
+class Community:
+    """The synthetic mentors, links, sessions, households and members of one chunk."""
+
+    mentors: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    households: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+
+
+def _community(
+    residents: dict[Any, list[tuple[int, datetime]]],
+    rng: random.Random,
+    now: datetime,
+    next_ids: Counter[str],
+) -> Community:
+    """Make mentors who helped some learners of their commune, and households of neighbours.
+
+    `residents` maps a commune to its learners of this chunk (id, registered at); `next_ids`
+    holds the next free id per table, and is advanced."""
+    made = Community([], [], [], [], [])
+    for commune, people in residents.items():
+        people = people[:]
+        rng.shuffle(people)
+        mentors = int(len(people) / MENTOR_EVERY + rng.random())
+        helped = people[:]
+        for _n in range(mentors):
+            mentor_id = next_ids["users"]
+            next_ids["users"] += 1
+            number = mentor_id
+            share = rng.randint(1, 12)
+            taken, helped = helped[:share], helped[share:]
+            first = min((at for _id, at in taken), default=now)
+            made.mentors.append(
+                {
+                    "id": mentor_id,
+                    "full_name": f"{NAME_PREFIX} Đại sứ số {number:07d}",
+                    "name_key": f"[mo phong] dai su so {number:07d}",
+                    "email": f"dss{number:07d}@{DOMAIN}",
+                    "password_hash": "!synthetic",
+                    "role": "mentor",
+                    "learner_group": None,
+                    "birth_year": rng.randint(1965, 2006),
+                    "province_code": commune.province_code,
+                    "commune_code": commune.code,
+                    "is_enabled": True,
+                    "created_at": first - timedelta(days=rng.uniform(1, 30)),
+                    "last_active_at": now - timedelta(days=rng.uniform(0, 60)),
+                }
+            )
+            for learner_id, registered in taken:
+                accepted = registered + timedelta(hours=rng.uniform(0, 72))
+                if accepted >= now:
+                    continue
+                ended = rng.random() < 0.15
+                made.links.append(
+                    {
+                        "mentor_id": mentor_id,
+                        "learner_id": learner_id,
+                        "status": "ended" if ended else "active",
+                        "origin": "registered" if rng.random() < 0.6 else "invited",
+                        "requested_at": registered,
+                        "accepted_at": accepted,
+                        "ended_at": accepted + (now - accepted) * rng.random() if ended else None,
+                        "ended_reason": "learner" if ended else None,
+                    }
+                )
+                for _s in range(rng.choice((0, 1, 1, 2, 3))):
+                    held = accepted + (now - accepted) * rng.random()
+                    made.sessions.append(
+                        {
+                            "mentor_id": mentor_id,
+                            "learner_id": learner_id,
+                            "held_on": local_day(held),
+                            "topic": f"{NAME_PREFIX} Hướng dẫn sử dụng điện thoại",
+                            "minutes": rng.randint(15, 90),
+                            "created_at": held,
+                        }
+                    )
+        grouped = people[: int(len(people) * IN_HOUSEHOLDS + rng.random())]
+        while grouped:
+            size = rng.choice((1, 2, 2, 3, 3, 4))
+            family, grouped = grouped[:size], grouped[size:]
+            household_id = next_ids["households"]
+            next_ids["households"] += 1
+            created = max(at for _id, at in family)
+            made.households.append(
+                {
+                    "id": household_id,
+                    "name": f"{NAME_PREFIX} Hộ {household_id:07d}",
+                    "province_code": commune.province_code,
+                    "commune_code": commune.code,
+                    "village_id": None,
+                    "created_by_id": family[0][0],
+                    "mentor_id": None,
+                    "created_at": created,
+                }
+            )
+            made.members.extend(
+                {
+                    "household_id": household_id,
+                    "user_id": user_id,
+                    "is_manager": n == 0,
+                    "joined_at": created,
+                    "added_by_id": family[0][0],
+                }
+                for n, (user_id, _at) in enumerate(family)
+            )
+    return made
+
+
 def generate_population(
     learners: int,
     seed: int = 2026,
@@ -192,9 +312,14 @@ def generate_population(
     rows: dict[Any, list[int]] = {}
     residents: Counter[tuple[str, str, str]] = Counter()
     domain_totals: dict[Any, list[float]] = {}
+    next_ids: Counter[str] = Counter(
+        users=first_id + learners,
+        households=(connection.scalar(select(func.max(Household.id))) or 0) + 1,
+    )
     for start in range(0, learners, CHUNK):
         count = min(CHUNK, learners - start)
         users, enrolments, attempts, attainments, placements, facts_rows = [], [], [], [], [], []
+        living: dict[Any, list[tuple[int, datetime]]] = {}
         for offset in range(count):
             user_id = first_id + start + offset
             commune = rng.choices(communes, cum_weights=cumulative)[0]
@@ -220,6 +345,7 @@ def generate_population(
                 }
             )
             cell = (commune.province_code, commune.code, None, None, group)
+            living.setdefault(commune, []).append((user_id, created))
             residents[(commune.province_code, commune.code, group)] += 1
             facts = Facts(placements=[(local_day(created), cell)])
             days = {local_day(created), local_day(last_active)}
@@ -314,6 +440,15 @@ def generate_population(
         bulk_insert(connection, QuizAttempt.__table__, attempts)
         bulk_insert(connection, Attainment.__table__, attainments)
         bulk_insert(connection, Placement.__table__, placements)
+        community = _community(living, rng, now, next_ids)
+        bulk_insert(connection, User.__table__, community.mentors)
+        bulk_insert(connection, MentorLink.__table__, community.links)
+        bulk_insert(connection, GuidedSession.__table__, community.sessions)
+        bulk_insert(connection, Household.__table__, community.households)
+        bulk_insert(connection, HouseholdMember.__table__, community.members)
+        report.mentors += len(community.mentors)
+        report.mentor_links += len(community.links)
+        report.households += len(community.households)
         if fresh:
             bulk_insert(connection, LearnerFacts.__table__, facts_rows)
         merge_rows(rows, totals)
@@ -324,7 +459,14 @@ def generate_population(
         if echo and (start // CHUNK) % 10 == 9:
             echo(f"  … {report.learners} người học")
     if connection.dialect.name == "postgresql":
-        for table in ("users", "enrolments", "quiz_attempts", "attainments", "learner_placements"):
+        for table in (
+            "users",
+            "enrolments",
+            "quiz_attempts",
+            "attainments",
+            "learner_placements",
+            "households",
+        ):
             connection.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608 - fixed names

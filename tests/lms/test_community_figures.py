@@ -193,3 +193,85 @@ def test_a_province_officer_sees_every_commune_of_the_province(
     assert [m["mentor_name"] for m in only["mentors"]] == ["Đỗ Minh Tuấn"] and only[
         "households"
     ] == []
+
+
+def test_a_revoked_program_certificate_withdraws_the_attainment_everywhere(app, community):
+    """Mai's program certificate is revoked for cheating: the mentor and the household lose her
+    attainment; issued again (after the error is cleared), she counts again."""
+    from lms.certificates.models import Certificate
+    from lms.certificates.services import revoke_certificate
+    from lms.community.figures import household_rows, mentor_rows
+
+    year = parse_period(str(local_today().year))
+    with app.app_context():
+        program = db.session.scalar(
+            db.select(Certificate).where(
+                Certificate.user_id == community["mai"], Certificate.kind == "program"
+            )
+        )
+        assert program is not None and program.is_live
+        revoke_certificate(program, "cheating")
+        db.session.commit()
+        [son] = mentor_rows(commune_scope(COMMUNE), year)
+        assert (son.helped, son.attained) == (3, 0)
+        assert [
+            (h.households, h.with_attained) for h in household_rows(commune_scope(COMMUNE), year)
+        ] == [
+            (2, 0),
+            (1, 0),
+        ]
+        # A live program certificate issued again restores the attainment.
+        db.session.add(
+            Certificate(
+                **{
+                    c.key: getattr(program, c.key)
+                    for c in Certificate.__table__.columns
+                    if c.key
+                    not in (
+                        "id",
+                        "code",
+                        "revoked_at",
+                        "revocation_reason",
+                        "revocation_note",
+                        "revoked_by_id",
+                    )
+                },
+                code="REISSUED" + str(program.id),
+            )
+        )
+        db.session.commit()
+        [son] = mentor_rows(commune_scope(COMMUNE), year)
+        assert son.attained == 1
+
+
+def test_dashboards_above_a_commune_add_the_mentors_up_per_place(
+    app, community, make_user, client, login
+):
+    """A province's dashboard names no mentor: it shows each commune's totals (the full list
+    is in the exports and on the commune's page); the country's shows each province's."""
+    year = str(local_today().year)
+    make_user(role="officer", login="tinh@example.com", scope_level="province")
+    switch_to(client, login, "tinh@example.com")
+    html = client.get(f"/thong-ke/tinh/01?ky={year}").get_data(as_text=True)
+    mentors = html[html.index('id="dai-su-so"') : html.index('id="gia-dinh-so"')]
+    assert "0/2 Đại sứ số đã hỗ trợ từ 5 người trở lên." in mentors
+    assert "Hà Văn Sơn" not in mentors and "Đỗ Minh Tuấn" not in mentors
+    rows = [row for row in mentors.split("<tr>")[2:]]
+    hoan_kiem = next(r for r in rows if "Phường Hoàn Kiếm" in r)
+    assert "<td>1</td><td>0</td><td>3</td><td>1</td><td>2</td><td>80</td>" in "".join(
+        hoan_kiem.split()
+    )
+    assert any("Phường Ba Đình" in r for r in rows)
+    households = html[html.index('id="gia-dinh-so"') :]
+    assert "Phường Hoàn Kiếm" in households and "Thôn Nà Sản" not in households
+
+    make_user(role="admin", login="admin@example.com")
+    switch_to(client, login, "admin@example.com")
+    html = client.get(f"/thong-ke/ca-nuoc?ky={year}").get_data(as_text=True)
+    mentors = html[html.index('id="dai-su-so"') : html.index('id="gia-dinh-so"')]
+    assert "Thành phố Hà Nội" in mentors and "Phường Hoàn Kiếm" not in mentors
+    assert "<td>2</td><td>0</td><td>3</td><td>1</td><td>2</td><td>80</td>" in "".join(
+        mentors.split()
+    )
+    households = html[html.index('id="gia-dinh-so"') :]
+    assert "Thành phố Hà Nội" in households and "Phường Hoàn Kiếm" not in households

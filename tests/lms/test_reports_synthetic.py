@@ -47,7 +47,8 @@ def test_generated_rollup_equals_a_rebuild(app):
         assert {row[0] for row in populations} == {2025, 2026}
         residents = db.session.execute(
             text(
-                "SELECT commune_code, learner_group, COUNT(*) FROM users GROUP BY commune_code, learner_group"
+                "SELECT commune_code, learner_group, COUNT(*) FROM users WHERE role = 'learner' "
+                "GROUP BY commune_code, learner_group"
             )
         ).all()
         population = {(c, g): n for y, c, g, n in populations if y == 2026}
@@ -71,3 +72,56 @@ def test_refuses_a_database_with_real_learners(app, make_user):
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 6
         assert "5 người học" in result.output
+
+
+def test_generated_mentors_and_households_are_counted_as_a_count_by_hand_does(app):
+    """The generator makes mentors (about one per 120 learners of a commune) and households;
+    the officers' community figures, counted by the database, equal a count in Python over
+    every row (the links accepted before the period's end, the attainments before it)."""
+    from collections import defaultdict
+
+    from lms.community.figures import household_rows, mentor_rows
+    from lms.community.models import Household, HouseholdMember, MentorLink
+    from lms.completion.models import Attainment
+    from lms.reports.periods import parse_period
+    from lms.reports.scope import COUNTRY
+    from lms.reports.synthetic import generate_population
+
+    with app.test_request_context():
+        report = generate_population(3000, seed=11, now=datetime(2026, 11, 1, tzinfo=UTC))
+        assert report.mentors > 5 and report.mentor_links > report.mentors
+        assert report.households > 300
+        db.session.commit()
+        for label in ("2026-Q2", "2026"):
+            period = parse_period(label)
+            end = period.end_utc()
+            attained = {
+                u
+                for u, at in db.session.execute(select(Attainment.user_id, Attainment.attained_at))
+                if at < end
+            }
+            helped = defaultdict(set)
+            for link in db.session.scalars(select(MentorLink)):
+                if link.accepted_at is not None and link.accepted_at < end:
+                    helped[link.mentor_id].add(link.learner_id)
+            mentors = mentor_rows(COUNTRY, period)
+            assert len(mentors) == report.mentors
+            assert {m.mentor_id: (m.helped, m.attained) for m in mentors} == {
+                m.mentor_id: (len(helped[m.mentor_id]), len(helped[m.mentor_id] & attained))
+                for m in mentors
+            }
+            assert sum(m.attained for m in mentors) > 0
+            members = defaultdict(set)
+            for member in db.session.scalars(select(HouseholdMember)):
+                members[member.household_id].add(member.user_id)
+            by_commune = defaultdict(lambda: [0, 0, 0])
+            for household in db.session.scalars(select(Household)):
+                if household.created_at < end:
+                    line = by_commune[household.commune_code]
+                    line[0] += 1
+                    line[1] += 1 if members[household.id] & attained else 0
+                    line[2] += len(members[household.id])
+            lines = household_rows(COUNTRY, period)
+            assert {
+                h.commune_code: [h.households, h.with_attained, h.members] for h in lines
+            } == dict(by_commune)
