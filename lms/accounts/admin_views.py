@@ -40,7 +40,7 @@ def edit_user(user_id: int) -> str | Response:
         form.village_id.data = str(user.village_id or "")
         form.unit_id.data = str(user.unit_id or "")
     form.fill_place_choices()
-    if form.pick_province.data:
+    if form.picking_place:
         return render_template("accounts/admin_user_edit.html", form=form, user=user)
     if form.validate_on_submit():
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,7 +16,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 from lms.accounts.constants import (
     CONSENT_PURPOSES,
@@ -76,7 +77,18 @@ def chosen_id(value: str | None) -> int | None:
 
 class PlaceFieldsMixin:
     """Province then commune, the commune list following the chosen province; then the
-    commune's own villages and units, when the form has those fields."""
+    commune's own villages and units, when the form has those fields.
+
+    Without JavaScript the lists cannot follow a choice by themselves: the two buttons send
+    the form back to be shown again with the next list filled in, saving nothing."""
+
+    pick_province = SubmitField(_l("Hiện danh sách xã/phường"))
+    pick_commune = SubmitField(_l("Hiện danh sách thôn và đơn vị"))
+
+    @property
+    def picking_place(self) -> bool:
+        """Return whether one of the no-JavaScript buttons was pressed (show again, not save)."""
+        return bool(self.pick_province.data or self.pick_commune.data)  # type: ignore[attr-defined]
 
     def fill_place_choices(self) -> None:
         self.province_code.choices = province_choices()  # type: ignore[attr-defined]
@@ -87,6 +99,24 @@ class PlaceFieldsMixin:
             villages, units = local_choices(commune if commune in known else None)
             self.village_id.choices = villages
             self.unit_id.choices = units  # type: ignore[attr-defined]
+
+
+def chosen_password_field(label: Any, missing: Any) -> PasswordField:
+    """A password the person chooses: the same length rule and advice on every form."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(missing),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+        description=_l(
+            "Ít nhất %(n)d ký tự. Đừng dùng ngày sinh hay số điện thoại.", n=MIN_PASSWORD_LENGTH
+        ),
+    )
 
 
 class RegisterForm(PlaceFieldsMixin, FlaskForm):
@@ -100,20 +130,7 @@ class RegisterForm(PlaceFieldsMixin, FlaskForm):
         validators=[DataRequired(_l("Hãy nhập số điện thoại hoặc email.")), Length(max=254)],
         description=_l("Ví dụ: 0912 345 678 hoặc ten@example.com"),
     )
-    password = PasswordField(
-        _l("Mật khẩu"),
-        validators=[
-            DataRequired(_l("Hãy đặt mật khẩu.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-        description=_l(
-            "Ít nhất %(n)d ký tự. Đừng dùng ngày sinh hay số điện thoại.", n=MIN_PASSWORD_LENGTH
-        ),
-    )
+    password = chosen_password_field(_l("Mật khẩu"), _l("Hãy đặt mật khẩu."))
     birth_year = IntegerField(
         _l("Năm sinh"),
         validators=[
@@ -156,7 +173,6 @@ class RegisterForm(PlaceFieldsMixin, FlaskForm):
         ),
     )
     submit = SubmitField(_l("Tạo tài khoản"))
-    pick_province = SubmitField(_l("Hiện danh sách xã/phường"))
 
 
 def guardian_of(form: RegisterForm) -> Guardian | None:
@@ -208,7 +224,6 @@ class AdminUserForm(PlaceFieldsMixin, FlaskForm):
     unit_id = SelectField(_l("Nơi làm việc hoặc trường học"), default="", validate_choice=True)
     is_enabled = BooleanField(_l("Tài khoản đang hoạt động"))
     submit = SubmitField(_l("Lưu thay đổi"))
-    pick_province = SubmitField(_l("Hiện danh sách xã/phường"))
 
 
 class ProfilePlaceForm(PlaceFieldsMixin, FlaskForm):
@@ -227,8 +242,34 @@ class ProfilePlaceForm(PlaceFieldsMixin, FlaskForm):
         _l("Nơi làm việc hoặc trường học (không bắt buộc)"), default="", validate_choice=True
     )
     submit = SubmitField(_l("Lưu nơi sống"))
-    pick_province = SubmitField(_l("Hiện danh sách xã/phường"))
-    pick_commune = SubmitField(_l("Hiện danh sách thôn và đơn vị"))
+
+
+class PasswordChangeForm(FlaskForm):
+    """The person changes their password, proving they know the current one."""
+
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))]
+    )
+    new_password = chosen_password_field(_l("Mật khẩu mới"), _l("Hãy đặt mật khẩu mới."))
+    confirm_password = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[
+            DataRequired(_l("Hãy nhập lại mật khẩu mới.")),
+            EqualTo("new_password", message=_l("Hai lần nhập mật khẩu mới không giống nhau.")),
+        ],
+    )
+    submit = SubmitField(_l("Đổi mật khẩu"))
+
+
+class NameForm(FlaskForm):
+    """The person corrects their name as it should appear on certificates."""
+
+    full_name = StringField(
+        _l("Họ và tên"),
+        validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=120)],
+        description=_l("Viết đầy đủ, có dấu, như trên giấy tờ tuỳ thân."),
+    )
+    submit = SubmitField(_l("Lưu họ tên"))
 
 
 class LanguageForm(FlaskForm):

@@ -25,7 +25,7 @@ from lms.accounts.passwords import MIN_PASSWORD_LENGTH, dummy_verify, hash_passw
 from lms.audit.services import record_event
 from lms.core import places
 from lms.core.db import utcnow
-from lms.core.signals import consent_withdrawn, sign_in_failed
+from lms.core.signals import consent_withdrawn, name_corrected, sign_in_failed
 from lms.core.text import clean_line, normalise_phone, search_key
 from lms.extensions import db
 
@@ -398,6 +398,38 @@ def set_password(user: User, password: str) -> None:
     _check_password(password)
     user.password_hash = hash_password(password)
     end_all_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The person changes their password: the current one must match; every session ends.
+
+    The caller signs this browser in again (lms.accounts.sessions.sign_in)."""
+    if not verify_password(user.password_hash, current):
+        sign_in_failed.send(user)
+        raise AccountError(_("Mật khẩu hiện tại không đúng."), "current_password")
+    if verify_password(user.password_hash, new):
+        raise AccountError(_("Mật khẩu mới phải khác mật khẩu hiện tại."), "new_password")
+    set_password(user, new)
+    record_event("account.password_changed", user, user)
+
+
+def correct_name(user: User, full_name: str) -> bool:
+    """The person corrects their own name (a typo, missing diacritics, a legal change).
+
+    Returns False when nothing changed. Certificates are issued again under the new name
+    (they listen to name_corrected); the audit trail records that the name changed, not
+    the names themselves."""
+    name = _checked_identity(full_name, user.role, user.learner_group)
+    if len(name) > 120:
+        raise AccountError(_("Họ và tên dài quá 120 ký tự."), "full_name")
+    if name == user.full_name:
+        return False
+    user.full_name = name
+    user.name_key = search_key(name)
+    db.session.flush()
+    record_event("account.name_corrected", user, user)
+    name_corrected.send(user)
+    return True
 
 
 @dataclass

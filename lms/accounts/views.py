@@ -12,6 +12,8 @@ from lms.accounts.constants import CONSENT_PURPOSES
 from lms.accounts.forms import (
     LoginForm,
     LogoutForm,
+    NameForm,
+    PasswordChangeForm,
     ProfilePlaceForm,
     RegisterForm,
     chosen_id,
@@ -22,6 +24,8 @@ from lms.accounts.services import (
     NewAccount,
     active_consents,
     authenticate,
+    change_password,
+    correct_name,
     create_account,
     parse_login,
     record_consents,
@@ -54,7 +58,7 @@ def register() -> str | Response:
     if request.method == "GET" and request.args.get("province_code"):
         form.province_code.data = request.args["province_code"]
     form.fill_place_choices()
-    if form.pick_province.data:
+    if form.picking_place:
         return render_template("accounts/register.html", form=form, purposes=CONSENT_PURPOSES)
     if form.validate_on_submit():
         purposes = {p.code for p in CONSENT_PURPOSES if getattr(form, f"consent_{p.code}").data}
@@ -138,7 +142,7 @@ def residence() -> str | Response:
         form.village_id.data = str(current_user.village_id or "")
         form.unit_id.data = str(current_user.unit_id or "")
     form.fill_place_choices()
-    if form.pick_province.data or form.pick_commune.data:
+    if form.picking_place:
         return render_template("accounts/residence.html", form=form)
     if form.validate_on_submit():
         try:
@@ -157,6 +161,48 @@ def residence() -> str | Response:
             flash(_("Đã lưu nơi sống mới."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/residence.html", form=form)
+
+
+@bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", key_func=lambda: f"password:{current_user.id}", methods=["POST"])
+def password() -> str | Response:
+    """Change one's password; every other browser and device is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # type: ignore[attr-defined]
+        try:
+            change_password(user, form.current_password.data or "", form.new_password.data or "")
+        except AccountError as error:
+            db.session.commit()  # a wrong current password stays in the audit trail
+            getattr(form, error.field or "new_password", form.new_password).errors.append(
+                str(error)
+            )
+        else:
+            sign_in(user)  # this browser stays signed in, with a new session
+            db.session.commit()
+            flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/tai-khoan/ho-ten", methods=["GET", "POST"])
+@login_required
+def name() -> str | Response:
+    """Correct one's name; certificates already issued are issued again under it."""
+    form = NameForm(obj=current_user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = correct_name(current_user, form.full_name.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            form.full_name.errors.append(str(error))
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("Đã lưu họ tên mới."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/name.html", form=form)
 
 
 @bp.route("/tai-khoan")

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "account.role_changed": _l("Đổi vai trò hoặc phạm vi"),
     "account.disabled": _l("Khoá tài khoản"),
     "account.enabled": _l("Mở khoá tài khoản"),
+    "account.password_changed": _l("Đổi mật khẩu"),
+    "account.name_corrected": _l("Sửa họ tên"),
     "consent.given": _l("Đồng ý xử lý dữ liệu"),
     "consent.withdrawn": _l("Rút lại sự đồng ý"),
     "data.export": _l("Tải về dữ liệu cá nhân"),

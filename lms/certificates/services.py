@@ -427,6 +427,24 @@ def reissue_certificate(certificate: Certificate) -> Certificate:
     return new
 
 
+def reissue_under_corrected_name(user: User) -> list[Certificate]:
+    """Issue every live certificate of a person again under their corrected name."""
+    live = db.session.scalars(
+        select(Certificate)
+        .where(
+            Certificate.user_id == user.id,
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_at.is_(None),
+        )
+        .order_by(Certificate.id)
+    ).all()
+    return [
+        reissue_certificate(certificate)
+        for certificate in live
+        if certificate.holder_name != clean_line(user.full_name)
+    ]
+
+
 def withhold_holder_name(user: User) -> int:
     """Remove the holder's name from their certificates: their personal data was erased.
 

@@ -73,7 +73,7 @@ def register_person() -> str | tuple[str, int] | Response:
         form.province_code.data = current_user.province_code or ""
         form.commune_code.data = current_user.commune_code or ""
     form.fill_place_choices()
-    if form.pick_province.data:
+    if form.picking_place:
         return render_template(
             "community/register_person.html", form=form, purposes=CONSENT_PURPOSES
         )
@@ -115,7 +115,7 @@ def register_person() -> str | tuple[str, int] | Response:
                 "success",
             )
             return redirect(url_for("community.consent_sheet", learner_id=person.id))
-    status = 422 if form.is_submitted() and not form.pick_province.data else 200
+    status = 422 if form.is_submitted() and not form.picking_place else 200
     return render_template(
         "community/register_person.html", form=form, purposes=CONSENT_PURPOSES
     ), status

@@ -36,3 +36,9 @@ consent_withdrawn = _signals.signal("consent-withdrawn")
 """Sent with the User as sender and purpose=<code> when the person withdraws a consent.
 
 Community listens: withdrawing "mentor_support" ends every link with a mentor."""
+
+name_corrected = _signals.signal("name-corrected")
+"""Sent with the User as sender when the person corrects their own name.
+
+Certificates listen: every live certificate is issued again under the corrected name, the
+old code kept and pointing to the new one."""

@@ -46,6 +46,34 @@ def test_register_without_javascript_lists_communes_of_the_chosen_province(clien
     assert "Hãy chọn xã/phường" not in html  # choosing the province is not an error
 
 
+def test_register_without_javascript_lists_the_villages_of_the_chosen_commune(app, client):
+    """The second no-JavaScript button shows the commune's villages; it creates no account."""
+    from sqlalchemy import func, select
+
+    from lms.accounts.models import User
+    from lms.extensions import db
+    from lms.reports.services import add_place
+
+    with app.app_context():
+        add_place(None, "00070", "village", "Tổ dân phố số 7", "to_dan_pho")
+        db.session.commit()
+    token = csrf_token(client, "/dang-ky")
+    html = client.post(
+        "/dang-ky",
+        data={
+            "csrf_token": token,
+            "full_name": "Lò Thị Mai",
+            "province_code": "01",
+            "commune_code": "00070",
+            "pick_commune": "1",
+        },
+    ).get_data(as_text=True)
+    assert "Tổ dân phố số 7" in html and 'value="Lò Thị Mai"' in html
+    assert "Hãy nhập số điện thoại hoặc email" not in html  # asking for a list is not an error
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
+
+
 def test_commune_list_endpoint_returns_the_province_communes(client):
     response = client.get("/dia-ban/01/xa.json")
     names = {c["name"] for c in response.get_json()}
