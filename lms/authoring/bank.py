@@ -5,6 +5,8 @@ nothing here parses GIFT or checks a question type itself."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +38,13 @@ from lms.authoring.drafts import (
     slugify,
     unique_name,
 )
-from lms.authoring.models import BankQuestion, CourseDraft, DraftQuiz, DraftQuizQuestion
+from lms.authoring.models import (
+    AuditEvent,
+    BankQuestion,
+    CourseDraft,
+    DraftQuiz,
+    DraftQuizQuestion,
+)
 from lms.authoring.snapshot import quiz_definition
 from lms.catalog.models import Course
 from lms.core.text import nfc
@@ -129,11 +137,45 @@ def create_question(
     return row
 
 
-def update_question(actor: User, course: Course, qid: str, data: dict[str, Any]) -> BankQuestion:
-    """Replace a bank question (its id stays: attempts and statistics refer to it)."""
+def fingerprint(definition: dict[str, Any]) -> str:
+    """Return a short digest of a question as stored: the editor sends back the one it opened."""
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def update_question(
+    actor: User,
+    course: Course,
+    qid: str,
+    data: dict[str, Any],
+    based_on: str | None = None,
+) -> BankQuestion:
+    """Replace a bank question (its id stays: attempts and statistics refer to it).
+
+    based_on is the fingerprint of the question the editor was opened on: if a co-author
+    saved it since, nothing is written over their work and the teacher is told who."""
     row = bank_question(actor, course, qid)
     question = validate_question({**data, "id": qid})
     definition = question_to_dict(question)
+    if based_on and based_on != fingerprint(row.definition) and definition != row.definition:
+        latest = db.session.scalar(
+            select(AuditEvent)
+            .where(
+                AuditEvent.course_id == course.id,
+                AuditEvent.action == "question.update",
+                AuditEvent.target == qid,
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        raise AuthoringError(
+            _(
+                "%(name)s vừa lưu câu hỏi này. Nội dung của bạn chưa được lưu: hãy chép lại "
+                "phần bạn viết, tải lại trang rồi sửa tiếp trên bản mới nhất.",
+                name=latest.actor_name if latest is not None else _("Một tác giả khác"),
+            ),
+            "prompt",
+        )
     if definition != row.definition:
         row.definition = definition
         record_event(actor, course, "question.update", qid, type=question.type)

@@ -725,3 +725,26 @@ def test_slides_take_no_captions_and_packages_need_vtt(app, teacher, scratch):
         with pytest.raises(drafts.AuthoringError, match=r"phụ đề cần là tệp \.vtt"):
             import_zip(user, _zip(entries))
         db.session.rollback()
+
+
+def test_the_question_editor_refuses_to_overwrite_a_newer_save(app, client, teacher, scratch):
+    """The editor carries the fingerprint of the question it opened; a save made on an
+    older one (a co-author saved meanwhile) is refused and the teacher keeps their text."""
+    course_id = _built(app)
+    editor = f"/soan-bai/{course_id}/cau-hoi/q1"
+    page = client.get(editor).get_data(as_text=True)
+    opened = re.search(r'name="based_on" value="([0-9a-f]{16})"', page).group(1)
+    fields = {
+        "type": "single_choice",
+        "rows": "2",
+        "prompt": "Câu hỏi đã sửa?",
+        "opt-0-text": "Có",
+        "opt-1-text": "Không",
+        "correct": "0",
+    }
+    stale = _post(client, editor, {**fields, "based_on": "0" * 16})
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "vừa lưu câu hỏi này" in text
+    assert "Câu hỏi đã sửa?" in text  # nothing the teacher wrote is lost from the page
+    saved = _post(client, editor, {**fields, "based_on": opened})
+    assert saved.status_code == 302

@@ -281,6 +281,28 @@ def test_question_ids_stay_when_edited(app, scratch, people):
         db.session.rollback()
 
 
+def test_a_coauthors_question_save_is_never_overwritten_silently(app, scratch, people):
+    """Both open question q1; the co-author saves first; the owner's save is refused (naming
+    the co-author) unless it is identical, and goes through once reopened on the new text."""
+    with app.test_request_context():
+        owner, coauthor = _user(people["owner"]), _user(people["coauthor"])
+        course = build_course(owner, publish=False)
+        drafts.add_coauthor(owner, course, "minh@example.com")
+        opened = bank.fingerprint(bank.bank_question(owner, course, "q1").definition)
+        minh = {**SINGLE, "prompt": "Câu của Minh?"}
+        bank.update_question(coauthor, course, "q1", minh, opened)
+        with pytest.raises(drafts.AuthoringError, match="Thầy Minh vừa lưu câu hỏi này"):
+            bank.update_question(owner, course, "q1", {**SINGLE, "prompt": "Câu của Lan?"}, opened)
+        assert bank.bank_question(owner, course, "q1").definition["prompt"] == "Câu của Minh?"
+        bank.update_question(owner, course, "q1", minh, opened)  # the same text: no conflict
+        latest = bank.fingerprint(bank.bank_question(owner, course, "q1").definition)
+        row = bank.update_question(
+            owner, course, "q1", {**SINGLE, "prompt": "Câu của Lan?"}, latest
+        )
+        assert row.definition["prompt"] == "Câu của Lan?"
+        db.session.rollback()
+
+
 def test_a_coauthors_save_is_never_overwritten_silently(app, scratch, people):
     with app.test_request_context():
         owner, coauthor = _user(people["owner"]), _user(people["coauthor"])

@@ -146,13 +146,16 @@ def _competences(found) -> list[Competence]:  # type: ignore[no-untyped-def]
     )
 
 
-def _editor(found, state: QuestionForm, *, qid: str | None, quiz_slug: str, error=None):  # type: ignore[no-untyped-def]
+def _editor(  # type: ignore[no-untyped-def]
+    found, state: QuestionForm, *, qid: str | None, quiz_slug: str, error=None, based_on=""
+):
     return render_template(
         "authoring/question.html",
         course=found,
         state=state.padded(),
         qid=qid,
         quiz_slug=quiz_slug,
+        based_on=based_on,
         error=error,
         type_label=TYPE_LABELS.get(state.type, state.type),
         competences=_competences(found),
@@ -199,17 +202,25 @@ def question(course_id: int, qid: str):  # type: ignore[no-untyped-def]
     row = bank.bank_question(current_user, found, qid)
     quiz_slug = request.values.get("quiz", "")
     if request.method == "GET":
+        based_on = bank.fingerprint(row.definition)
         db.session.commit()
-        return _editor(found, form_from_definition(row.definition), qid=qid, quiz_slug=quiz_slug)
+        return _editor(
+            found,
+            form_from_definition(row.definition),
+            qid=qid,
+            quiz_slug=quiz_slug,
+            based_on=based_on,
+        )
+    based_on = request.form.get("based_on", "")[:64]
     state = form_from_request(request.form, request.form.getlist)
     state.type, state.id = str(row.definition["type"]), qid
     if request.form.get("action") == "more":
-        return _editor(found, state, qid=qid, quiz_slug=quiz_slug)
+        return _editor(found, state, qid=qid, quiz_slug=quiz_slug, based_on=based_on)
     try:
-        bank.update_question(current_user, found, qid, question_data(state))
+        bank.update_question(current_user, found, qid, question_data(state), based_on or None)
     except drafts.AuthoringError as exc:
         db.session.rollback()
-        return _editor(found, state, qid=qid, quiz_slug=quiz_slug, error=exc)
+        return _editor(found, state, qid=qid, quiz_slug=quiz_slug, error=exc, based_on=based_on)
     db.session.commit()
     flash(_("Đã lưu câu hỏi %(id)s.", id=qid), "success")
     if quiz_slug:
