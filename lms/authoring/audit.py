@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "lesson.restore": _l("Khôi phục bài học từ lịch sử"),
     "lesson.media": _l("Sửa âm thanh, video, trình chiếu của bài"),
     "media.upload": _l("Tải tệp lên"),
+    "media.delete": _l("Xoá tệp không dùng"),
     "quiz.create": _l("Thêm bài kiểm tra"),
     "quiz.update": _l("Sửa cài đặt bài kiểm tra"),
     "quiz.questions": _l("Sửa danh sách câu hỏi của bài kiểm tra"),

@@ -405,6 +405,52 @@ def upload_file(actor: User, course: Course, data: bytes, original: str, kind: s
     return item
 
 
+def file_uses(draft: CourseDraft) -> dict[str, list[str]]:
+    """Return, for every file of the draft, where the draft uses it (in words for the teacher).
+
+    A file nothing uses can be deleted from the draft; the stored asset stays for the
+    published versions that may use it."""
+    uses: dict[str, list[str]] = {item.path: [] for item in draft.files}
+
+    def used(path: str | None, where: str) -> None:
+        places = uses.get((path or "").strip())
+        if places is not None and where not in places:
+            places.append(where)
+
+    used(draft.cover_file, _("Ảnh bìa khoá học"))
+    for lesson in draft.lessons:
+        where = _("Bài “%(t)s”", t=lesson.title)
+        for src, _alt in image_sources(lesson.body_source):
+            used(src, where)
+        for item in lesson.media:
+            used(item.get("file"), where)
+            used(item.get("captions"), where)
+    return uses
+
+
+def delete_file(actor: User, course: Course, path: str) -> DraftMedia:
+    """Delete a file the draft no longer uses; refused, naming where, while it is used."""
+    draft = get_draft(actor, course)
+    item = next((f for f in draft.files if f.path == path), None)
+    if item is None:
+        raise LookupError(path)
+    places = file_uses(draft)[path]
+    if places:
+        raise AuthoringError(
+            _(
+                "Tệp “%(path)s” đang được dùng ở: %(places)s. Hãy bỏ tệp khỏi những chỗ đó "
+                "trước rồi xoá.",
+                path=path,
+                places="; ".join(places),
+            ),
+            "file",
+        )
+    draft.files.remove(item)
+    record_event(actor, course, "media.delete", path, name=item.original_name)
+    db.session.flush()
+    return item
+
+
 def media_resolver(draft: CourseDraft):  # type: ignore[no-untyped-def]
     """Return the function that turns "media/x.png" into its URL, as publishing does."""
     files = {item.path: item.asset.filename for item in draft.files}

@@ -112,7 +112,16 @@ def test_lesson_page_has_no_axe_violations(page: Page, learner: str, sign_in) ->
     assert_no_axe_violations(page)  # a lesson with the "previous" link and progress saved
 
 
-@pytest.mark.parametrize("path", ["/hoc-tap-cua-toi", "/tai-khoan", f"/khoa-hoc/{COURSE_SLUG}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hoc-tap-cua-toi",
+        "/tai-khoan",
+        "/tai-khoan/mat-khau",
+        "/tai-khoan/ho-ten",
+        f"/khoa-hoc/{COURSE_SLUG}",
+    ],
+)
 def test_learner_pages_have_no_axe_violations(page: Page, learner: str, sign_in, path: str) -> None:
     sign_in(page, learner, PASSWORD)
     if path == "/hoc-tap-cua-toi":  # with a course in progress, so progress bars show

@@ -64,6 +64,7 @@ def test_every_authoring_page_has_no_axe_violations(
         f"{base}/kiem-tra/kiem-tra-cuoi-khoa/xem-truoc",
         f"{base}/kiem-tra/kiem-tra-cuoi-khoa/xoa",
         f"{base}/cau-hoi/q1/xoa",
+        f"{base}/tep",
     ]
     paths += [f"{base}/cau-hoi/{qid}" for qid in qids]
     paths += [f"{base}/cau-hoi/moi?type={t}" for t in TYPES]

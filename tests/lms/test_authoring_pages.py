@@ -218,6 +218,7 @@ def test_every_page_of_a_course_renders(app, client, teacher, scratch):
         f"{base}/bai-hoc/goi-dien/xoa",
         f"{base}/xem-truoc/bai/goi-dien",
         f"{base}/ngan-hang",
+        f"{base}/tep",
         f"{base}/kiem-tra/kiem-tra-cuoi-khoa",
         f"{base}/kiem-tra/kiem-tra-cuoi-khoa/xem-truoc",
         f"{base}/kiem-tra/kiem-tra-cuoi-khoa/xoa",
@@ -748,3 +749,33 @@ def test_the_question_editor_refuses_to_overwrite_a_newer_save(app, client, teac
     assert "Câu hỏi đã sửa?" in text  # nothing the teacher wrote is lost from the page
     saved = _post(client, editor, {**fields, "based_on": opened})
     assert saved.status_code == 302
+
+
+def test_the_files_page_deletes_an_unused_file_after_asking(app, client, teacher, scratch):
+    from tests.lms.authoring_helpers import jpeg_bytes
+
+    course_id = _built(app)
+    base = f"/soan-bai/{course_id}"
+    with app.test_request_context():
+        author = db.session.scalar(select(User).where(User.email == TEACHER))
+        spare = drafts.upload_file(
+            author, db.session.get(Course, course_id), jpeg_bytes(), "thua.jpg", "image"
+        ).path
+        db.session.commit()
+    page = client.get(f"{base}/tep").get_data(as_text=True)
+    assert spare in page and "Bài “Gọi điện”" in page and "Không dùng ở đâu" in page
+    used = re.search(r"<code>(media/[^<]+\.png)</code>", page).group(1)
+    ask = client.get(f"{base}/tep/xoa?path={spare}").get_data(as_text=True)
+    assert "Xoá tệp" in ask and spare in ask
+    refused = _post(
+        client, f"{base}/tep/xoa", {"path": used}, token_from=f"{base}/tep/xoa?path={spare}"
+    )
+    assert refused.status_code == 302
+    assert "đang được dùng ở" in client.get(f"{base}/tep").get_data(as_text=True)
+    done = _post(
+        client, f"{base}/tep/xoa", {"path": spare}, token_from=f"{base}/tep/xoa?path={spare}"
+    )
+    assert done.status_code == 302
+    after = client.get(f"{base}/tep").get_data(as_text=True)
+    assert f"Đã xoá tệp “{spare}”" in after and f"<code>{spare}</code>" not in after
+    assert client.get(f"{base}/tep/xoa?path=media/khong-co.png").status_code == 404

@@ -320,3 +320,34 @@ def test_a_coauthors_save_is_never_overwritten_silently(app, scratch, people):
             owner, course, "nhan-tin", "Nhắn tin", 4, "Bản của Lan.\n", latest
         )
         db.session.rollback()
+
+
+def test_a_file_nothing_uses_is_deleted_and_a_used_one_is_refused(app, scratch, people):
+    """The image and the audio of the first lesson are used; an extra upload is not. Deleting
+    the extra one removes it from the draft only; the image is refused, naming the lesson."""
+    from tests.lms.authoring_helpers import jpeg_bytes
+
+    with app.test_request_context():
+        owner, other = _user(people["owner"]), _user(people["stranger"])
+        course = build_course(owner)
+        spare = drafts.upload_file(owner, course, jpeg_bytes(), "thua.jpg", "image")
+        draft = drafts.get_draft(owner, course)
+        uses = drafts.file_uses(draft)
+        image = next(p for p in uses if p.endswith(".png"))
+        assert uses[image] == ["Bài “Gọi điện”"] and uses[spare.path] == []
+        with pytest.raises(drafts.AuthoringError, match="Gọi điện"):
+            drafts.delete_file(owner, course, image)
+        with pytest.raises(AuthoringDenied):
+            drafts.delete_file(other, course, spare.path)
+        drafts.delete_file(owner, course, spare.path)
+        paths = {item.path for item in drafts.get_draft(owner, course).files}
+        assert spare.path not in paths and image in paths
+        assert (
+            db.session.scalar(select(AuditEvent.target).where(AuditEvent.action == "media.delete"))
+            == spare.path
+        )
+        with pytest.raises(LookupError):
+            drafts.delete_file(owner, course, spare.path)
+        # The published version still has its own files: publishing again is unaffected.
+        assert publishing.draft_problems(drafts.get_draft(owner, course)) == []
+        db.session.rollback()

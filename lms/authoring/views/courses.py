@@ -192,3 +192,40 @@ def publish(course_id: int) -> str | Response:
         problems=publishing.draft_problems(draft),
         changed=publishing.draft_changed(found, draft),
     )
+
+
+@bp.route("/<int:course_id>/tep")
+def files(course_id: int) -> str:
+    """The draft's files, where each is used, and a delete button for those nothing uses."""
+    found = course_or_404(course_id)
+    draft = drafts.get_draft(current_user, found)
+    uses = drafts.file_uses(draft)
+    items = sorted(draft.files, key=lambda item: item.path)
+    db.session.commit()
+    return render_template(
+        "authoring/files.html", course=found, items=items, uses=uses, tab="files"
+    )
+
+
+@bp.route("/<int:course_id>/tep/xoa", methods=["GET", "POST"])
+def delete_file(course_id: int) -> str | Response | tuple[str, int]:
+    """Ask, then delete a file nothing in the draft uses."""
+    found = course_or_404(course_id)
+    draft = drafts.get_draft(current_user, found)
+    path = request.values.get("path", "")
+    item = next((f for f in draft.files if f.path == path), None)
+    if item is None:
+        raise LookupError(path)
+    places = drafts.file_uses(draft)[path]
+    if request.method == "POST":
+        try:
+            drafts.delete_file(current_user, found, path)
+        except drafts.AuthoringError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("authoring.files", course_id=found.id))
+        db.session.commit()
+        flash(_("Đã xoá tệp “%(p)s” khỏi bản nháp.", p=path), "success")
+        return redirect(url_for("authoring.files", course_id=found.id))
+    db.session.commit()
+    return render_template("authoring/file_delete.html", course=found, item=item, places=places)
