@@ -334,3 +334,34 @@ def test_learner_player_loads_the_teachers_captions(app, make_user, new_context,
     )
     assert cue == "Xin chào"
     context.close()
+
+
+def test_leaving_the_lesson_editor_with_unsaved_text_asks_first(
+    app, scratch, make_user, new_context, sign_in
+):
+    """Typing then pressing an upload button would reload the page and lose the text: the
+    browser asks first. Saving asks nothing."""
+    teacher = make_user(role="teacher", login="co.lan@example.com", full_name="Cô Lan")
+    with app.test_request_context():
+        from lms.accounts.models import User
+
+        course = build_course(db.session.get(User, teacher), publish=False)
+        db.session.commit()
+        course_id = course.id
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, "co.lan@example.com", PASSWORD)
+    page.goto(f"/soan-bai/{course_id}/bai-hoc/nhan-tin")
+    expect(page.locator("form[data-preview-url][data-ready]")).to_be_attached()
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_label("Nội dung (Markdown)").fill("Chữ mới, chưa lưu.")
+    page.get_by_label("Tệp ảnh (PNG, JPEG, WebP, GIF, SVG; tối đa 8 MB)").set_input_files(
+        _upload("anh.png", "image/png", png_bytes(40, 30))
+    )
+    page.get_by_label("Mô tả ảnh (bắt buộc)").fill("Một ảnh")
+    page.get_by_role("button", name="Tải lên và chèn vào cuối bài").click()
+    expect(page.get_by_label("Nội dung (Markdown)")).to_have_value("Chữ mới, chưa lưu.")
+    assert asked == ["beforeunload"]  # dismissed: the page stayed, the text is still there
+    page.get_by_role("button", name="Lưu bài học").click()
+    expect(page.get_by_text("Đã lưu bài học.")).to_be_visible()
+    assert asked == ["beforeunload"]

@@ -1,5 +1,6 @@
 // Authoring enhancements: live preview, a small formatting toolbar, inserting images at the
-// cursor. Without this file the editor still works: "Xem trước" and "Lưu" do the same.
+// cursor, and a warning before leaving the page with unsaved changes (an upload reloads it).
+// Without this file the editor still works: "Xem trước" and "Lưu" do the same.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-preview-url]");
@@ -34,6 +35,22 @@
   }
   function schedule() { if (timer) { clearTimeout(timer); } timer = setTimeout(refresh, 500); }
   source.addEventListener("input", schedule);
+
+  // Leaving the page (an upload form, a link) would lose what was typed since the last save:
+  // the browser asks first. Saving or previewing through the lesson's own form does not.
+  function written() {
+    return Array.prototype.map.call(form.querySelectorAll("input[type=text], input[type=number], textarea"),
+      function (field) { return field.value; }).join("\u0000");
+  }
+  var saved = written();
+  var leaving = false;
+  form.addEventListener("submit", function () { leaving = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving || written() === saved) { return; }
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  form.setAttribute("data-ready", "");
 
   function insert(before, after, placeholder) {
     var start = source.selectionStart, end = source.selectionEnd;
