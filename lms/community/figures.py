@@ -6,8 +6,9 @@ from the day they accepted the link (or were registered), attainment from its da
 household from its creation. Households are counted with their members of today (membership
 keeps no history). Every function checks the viewer's scope first (lms.reports.scope).
 
-Everything is counted by the database (GROUP BY, EXISTS), never by loading people: a figure
-reads one row per mentor, and one per village for the households. Dashboards above a commune
+Everything is counted by the database (GROUP BY), never by loading people: a figure reads one
+row per mentor link and one index entry per household, with no join, thanks to the copies
+kept by lms.community.copies (member count, first attainment). Dashboards above a commune
 show totals per commune or province (mentor_totals, household_lines); the exports carry every
 mentor and village."""
 
@@ -16,16 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, distinct, exists, func, select, true
+from sqlalchemy import case, distinct, func, select, true
 
 from lms.accounts.models import User
-from lms.community.models import GuidedSession, Household, HouseholdMember, MentorLink
+from lms.community.models import GuidedSession, Household, MentorLink
 from lms.community.services import MENTOR_GOAL
 from lms.core import places
 from lms.core.localities import Village
 from lms.extensions import db
 from lms.reports.periods import Period
-from lms.reports.rollup import counted_attainment
 from lms.reports.scope import Scope, authorise
 
 
@@ -90,7 +90,7 @@ def mentor_rows(scope: Scope, period: Period, only: list[str] | None = None) -> 
     if not mentors:
         return []
     in_scope = select(User.id).where(*where).scalar_subquery()
-    attained = counted_attainment(db.session.connection(), MentorLink.learner_id, end)
+    attained = MentorLink.learner_attained_at < end  # kept by lms.community.copies
     links = {
         row.mentor_id: row
         for row in db.session.execute(
@@ -215,39 +215,25 @@ def household_figures(
 def _village_counts(scope: Scope, period: Period, only: list[str] | None) -> list[HouseholdFigure]:
     """Count the households of the scope in the database, one line per village (or none)."""
     end = period.end_utc()
-    member = HouseholdMember
-    attained = counted_attainment(db.session.connection(), member.user_id, end)
+    # One read of the households' figures index: member_count and attained_at are kept
+    # by lms.community.copies.
     where = [
         Household.created_at < end,
         _in_scope(Household.province_code, Household.commune_code, scope),
     ]
     if only:
         where.append(Household.commune_code.in_(only))
-    each = (
+    rows = db.session.execute(
         select(
             Household.province_code,
             Household.commune_code,
             Household.village_id,
-            select(func.count())
-            .where(member.household_id == Household.id)
-            .scalar_subquery()
-            .label("members"),
-            case((exists().where(member.household_id == Household.id, attained), 1), else_=0).label(
-                "with_attained"
-            ),
+            func.count().label("households"),
+            func.sum(case((Household.attained_at < end, 1), else_=0)).label("with_attained"),
+            func.sum(Household.member_count).label("members"),
         )
         .where(*where)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            each.c.province_code,
-            each.c.commune_code,
-            each.c.village_id,
-            func.count().label("households"),
-            func.sum(each.c.with_attained).label("with_attained"),
-            func.sum(each.c.members).label("members"),
-        ).group_by(each.c.province_code, each.c.commune_code, each.c.village_id)
+        .group_by(Household.province_code, Household.commune_code, Household.village_id)
     ).all()
     village_ids = {row.village_id for row in rows if row.village_id is not None}
     names = (

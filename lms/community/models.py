@@ -56,6 +56,8 @@ class MentorLink(db.Model):  # type: ignore[name-defined,misc]
     accepted_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(20))
+    # Kept by lms.community.copies: when the learner attained a program (None: not, or withdrawn).
+    learner_attained_at: Mapped[datetime | None]
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
@@ -87,7 +89,19 @@ class Household(db.Model):  # type: ignore[name-defined,misc]
     """A household ("Gia đình số"), placed in the commune (and village) where it lives."""
 
     __tablename__ = "households"
-    __table_args__ = (Index("ix_households_commune_village", "commune_code", "village_id"),)
+    __table_args__ = (
+        Index("ix_households_commune_village", "commune_code", "village_id"),
+        # Officers' figures read only this index (lms.community.figures).
+        Index(
+            "ix_households_figures",
+            "province_code",
+            "commune_code",
+            "village_id",
+            "created_at",
+            "attained_at",
+            "member_count",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -98,6 +112,10 @@ class Household(db.Model):  # type: ignore[name-defined,misc]
     # A mentor who set the household up and may keep inviting its members.
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Kept by lms.community.copies from the members and their attainments, for the figures:
+    # how many members, and when the first of today's members attained (None: nobody yet).
+    member_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    attained_at: Mapped[datetime | None]
 
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="household",

@@ -84,9 +84,11 @@ def stats_export(
 @with_appcontext
 def stats_rebuild() -> None:
     """Recompute every learner's facts and the rollup tables from scratch."""
+    from lms.community.copies import refresh_all
     from lms.reports.rollup import rebuild_rollup
 
     report = rebuild_rollup(db.session.connection(), echo=click.echo)
+    refresh_all(db.session.connection())  # households' and mentor links' figures copies
     db.session.commit()
     click.echo(
         f"Đã tính lại: {report.learners} người học, {report.count_rows} dòng tổng hợp, "

@@ -286,19 +286,17 @@ def revoked_attainments(connection: Connection, user_ids: list[int]) -> set[tupl
     return {(user_id, group) for user_id, group in rows}
 
 
-def counted_attainment(connection: Connection, user_id: Any, end: datetime) -> Any:
-    """SQL: the person `user_id` (a column) had attained a program before `end`, not withdrawn.
+def first_counted_attainment(connection: Connection, user_id: Any) -> Any:
+    """SQL: when the person `user_id` (a column) first attained a program, not withdrawn.
 
-    For figures computed in the database (lms.community.figures): the same rule as the
-    rollup's, without loading anybody's rows."""
+    NULL when they have not. A scalar subquery for figures kept or computed in the database
+    (lms.community.copies): the same rule as the rollup's, without loading anybody's rows."""
     attainment = Attainment.__table__.alias("counted_attainment")
-    clause = exists().where(attainment.c.user_id == user_id, attainment.c.attained_at < end)
+    first = select(func.min(attainment.c.attained_at)).where(attainment.c.user_id == user_id)
     certificate = certificate_table(connection)
     if certificate is not None:
-        clause = clause.where(
-            ~withdrawn(certificate, attainment.c.user_id, attainment.c.group_code)
-        )
-    return clause
+        first = first.where(~withdrawn(certificate, attainment.c.user_id, attainment.c.group_code))
+    return first.scalar_subquery()
 
 
 def _placement_facts(rows: Iterable[Any]) -> list[tuple[date, Cell]]:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, select, text
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseVersion, LearnerGroup, ProgramCourse
 from lms.catalog.models import Quiz as QuizRow
+from lms.community.copies import refresh_households, refresh_links
 from lms.community.models import GuidedSession, Household, HouseholdMember, MentorLink
 from lms.completion.models import Attainment
 from lms.core import places
@@ -446,6 +447,8 @@ def generate_population(
         bulk_insert(connection, GuidedSession.__table__, community.sessions)
         bulk_insert(connection, Household.__table__, community.households)
         bulk_insert(connection, HouseholdMember.__table__, community.members)
+        refresh_households(connection, [row["id"] for row in community.households])
+        refresh_links(connection, [row["learner_id"] for row in community.links])
         report.mentors += len(community.mentors)
         report.mentor_links += len(community.links)
         report.households += len(community.households)

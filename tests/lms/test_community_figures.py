@@ -275,3 +275,64 @@ def test_dashboards_above_a_commune_add_the_mentors_up_per_place(
     )
     households = html[html.index('id="gia-dinh-so"') :]
     assert "Thành phố Hà Nội" in households and "Phường Hoàn Kiếm" not in households
+
+
+def test_the_copies_follow_memberships_attainments_and_a_rebuild(app, community):
+    """What the figures read (lms.community.copies) follows every change in the same
+    transaction: Mai's attainment reaches her household and her mentor's link; Mai leaving
+    the household, then her attainment being withdrawn, take it away; `lms stats rebuild`
+    puts back whatever was tampered with."""
+    from lms.community.households import leave_household
+    from lms.community.models import Household, MentorLink
+    from lms.completion.models import Attainment
+
+    def copies() -> tuple[dict, dict]:
+        households = {
+            name: (count, attained is not None)
+            for name, count, attained in db.session.execute(
+                db.select(Household.name, Household.member_count, Household.attained_at)
+            )
+        }
+        links = {
+            learner: attained is not None
+            for learner, attained in db.session.execute(
+                db.select(MentorLink.learner_id, MentorLink.learner_attained_at)
+            )
+        }
+        return households, links
+
+    with app.app_context():
+        mai = db.session.get(User, community["mai"])
+        attained_at = db.session.scalar(
+            db.select(Attainment.attained_at).where(Attainment.user_id == mai.id)
+        )
+        assert (
+            db.session.scalar(
+                db.select(Household.attained_at).where(Household.name == "Gia đình bà Mai")
+            )
+            == attained_at
+        )
+        assert copies() == (
+            {"Gia đình bà Mai": (2, True), "Nhà chị Dính": (1, False)},
+            {community["mai"]: True, community["pao"]: False, community["dinh"]: False},
+        )
+        leave_household(mai)
+        db.session.commit()
+        assert copies()[0] == {"Gia đình bà Mai": (1, False), "Nhà chị Dính": (1, False)}
+        for attainment in db.session.scalars(
+            db.select(Attainment).where(Attainment.user_id == mai.id)
+        ):
+            db.session.delete(attainment)
+        db.session.commit()
+        assert copies()[1][community["mai"]] is False
+        # Bulk statements are not seen by the ORM: the rebuild puts them right.
+        db.session.execute(db.update(Household).values(member_count=99))
+        db.session.execute(db.update(MentorLink).values(learner_attained_at=attained_at))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert copies() == (
+            {"Gia đình bà Mai": (1, False), "Nhà chị Dính": (1, False)},
+            {community["mai"]: False, community["pao"]: False, community["dinh"]: False},
+        )
