@@ -269,7 +269,13 @@ def main(argv: list[str] | None = None) -> int:
                 run_dir = workdir / f"{kind}-{learners}"
                 run_dir.mkdir(exist_ok=args.reuse_sqlite is not None or args.reuse_postgres)
                 log(f"{kind}, {learners} learners")
-                report["runs"].append(run_one(kind, learners, args, wrk, hello, run_dir))
+                try:
+                    report["runs"].append(run_one(kind, learners, args, wrk, hello, run_dir))
+                except SetupError as error:  # the other runs' figures are kept and printed
+                    log(f"  {kind} {learners}: {error}")
+                    report["runs"].append(
+                        {"database": kind, "learners": learners, "skipped": str(error)}
+                    )
     args.results.mkdir(parents=True, exist_ok=True)
     path = args.results / f"stats-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     path.write_text(json.dumps(report, indent=1, default=str))

@@ -475,6 +475,9 @@ def generate_population(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608 - fixed names
                 )
             )
+        # Tables filled in bulk have no statistics yet: without them PostgreSQL plans the
+        # figures' lookups as scans until autovacuum comes by.
+        connection.execute(text("ANALYZE"))
     add_populations(connection, residents, rng, now.year)
     if fresh:
         write_rollup(connection, rows, domain_totals)

@@ -41,6 +41,10 @@ def upgrade():
         batch_op.create_index('ix_households_figures', ['province_code', 'commune_code', 'village_id', 'created_at', 'attained_at', 'member_count'], unique=False)
     with op.batch_alter_table('mentor_links', schema=None) as batch_op:
         batch_op.add_column(sa.Column('learner_attained_at', lms.core.db.UTCDateTime(timezone=True), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        # Tables filled in bulk may never have been analysed: without statistics PostgreSQL
+        # plans the lookups below as scans (seen: minutes on a million learners).
+        op.execute("ANALYZE households, household_members, attainments, certificates, mentor_links")
     op.execute(
         "UPDATE households SET "
         "member_count = (SELECT count(*) FROM household_members m WHERE m.household_id = households.id), "
