@@ -75,74 +75,88 @@ def mentor_figures(
     return mentor_rows(scope, period)
 
 
-def mentor_rows(scope: Scope, period: Period, only: list[str] | None = None) -> list[MentorFigure]:
-    """Return the mentors of a scope (by their own commune), most people helped first.
+def _per_mentor(scope: Scope, period: Period, only: list[str] | None = None) -> Any:
+    """Return a subquery: one row per mentor of the scope (by their own commune) with the
+    people helped, of whom attained, active links, guided sessions and minutes.
 
-    Three grouped queries (the mentors, their links, their sessions), each one row per
-    mentor. The caller has checked the scope (lms.reports.scope.authorise)."""
+    People count from the day they accepted the link (or were registered); attainment from
+    its moment, kept on the link (lms.community.copies)."""
     end = period.end_utc()
     where = [User.role == "mentor", _in_scope(User.province_code, User.commune_code, scope)]
     if only:
         where.append(User.commune_code.in_(only))
-    mentors = db.session.execute(
-        select(User.id, User.full_name, User.province_code, User.commune_code).where(*where)
-    ).all()
-    if not mentors:
-        return []
-    in_scope = select(User.id).where(*where).scalar_subquery()
-    attained = MentorLink.learner_attained_at < end  # kept by lms.community.copies
-    links = {
-        row.mentor_id: row
-        for row in db.session.execute(
-            select(
-                MentorLink.mentor_id,
-                func.count(distinct(MentorLink.learner_id)).label("helped"),
-                func.count(distinct(case((attained, MentorLink.learner_id)))).label("attained"),
-                func.sum(case((MentorLink.status == "active", 1), else_=0)).label("active"),
-            )
-            .where(
-                MentorLink.mentor_id.in_(in_scope),
-                MentorLink.accepted_at.is_not(None),
-                MentorLink.accepted_at < end,
-            )
-            .group_by(MentorLink.mentor_id)
+    in_scope = select(User.id).where(*where)
+    attained = MentorLink.learner_attained_at < end
+    links = (
+        select(
+            MentorLink.mentor_id,
+            func.count(distinct(MentorLink.learner_id)).label("helped"),
+            func.count(distinct(case((attained, MentorLink.learner_id)))).label("attained"),
+            func.sum(case((MentorLink.status == "active", 1), else_=0)).label("active"),
         )
-    }
-    sessions = {
-        row.mentor_id: row
-        for row in db.session.execute(
-            select(
-                GuidedSession.mentor_id,
-                func.count().label("sessions"),
-                func.sum(GuidedSession.minutes).label("minutes"),
-            )
-            .where(GuidedSession.mentor_id.in_(in_scope), GuidedSession.held_on <= period.last_day)
-            .group_by(GuidedSession.mentor_id)
+        .where(
+            MentorLink.mentor_id.in_(in_scope),
+            MentorLink.accepted_at.is_not(None),
+            MentorLink.accepted_at < end,
         )
-    }
-    result = []
-    for mentor_id, name, province_code, commune_code in mentors:
-        link, held = links.get(mentor_id), sessions.get(mentor_id)
-        result.append(
-            MentorFigure(
-                mentor_id=mentor_id,
-                name=name,
-                province_code=province_code,
-                commune_code=commune_code,
-                commune_name=_commune_name(commune_code),
-                helped=link.helped if link else 0,
-                attained=link.attained if link else 0,
-                active=int(link.active or 0) if link else 0,
-                sessions=held.sessions if held else 0,
-                minutes=int(held.minutes or 0) if held else 0,
-            )
+        .group_by(MentorLink.mentor_id)
+        .subquery()
+    )
+    held = (
+        select(
+            GuidedSession.mentor_id,
+            func.count().label("sessions"),
+            func.sum(GuidedSession.minutes).label("minutes"),
         )
+        .where(GuidedSession.mentor_id.in_(in_scope), GuidedSession.held_on <= period.last_day)
+        .group_by(GuidedSession.mentor_id)
+        .subquery()
+    )
+    return (
+        select(
+            User.id.label("mentor_id"),
+            User.full_name.label("name"),
+            User.province_code,
+            User.commune_code,
+            func.coalesce(links.c.helped, 0).label("helped"),
+            func.coalesce(links.c.attained, 0).label("attained"),
+            func.coalesce(links.c.active, 0).label("active"),
+            func.coalesce(held.c.sessions, 0).label("sessions"),
+            func.coalesce(held.c.minutes, 0).label("minutes"),
+        )
+        .outerjoin(links, links.c.mentor_id == User.id)
+        .outerjoin(held, held.c.mentor_id == User.id)
+        .where(*where)
+        .subquery()
+    )
+
+
+def mentor_rows(scope: Scope, period: Period, only: list[str] | None = None) -> list[MentorFigure]:
+    """Return the mentors of a scope, most people helped first (the exports; a commune's page).
+
+    The caller has checked the scope (lms.reports.scope.authorise)."""
+    per_mentor = _per_mentor(scope, period, only)
+    result = [
+        MentorFigure(
+            mentor_id=row.mentor_id,
+            name=row.name,
+            province_code=row.province_code,
+            commune_code=row.commune_code,
+            commune_name=_commune_name(row.commune_code),
+            helped=int(row.helped),
+            attained=int(row.attained),
+            active=int(row.active),
+            sessions=int(row.sessions),
+            minutes=int(row.minutes),
+        )
+        for row in db.session.execute(select(per_mentor))
+    ]
     return sorted(result, key=lambda f: (-f.helped, -f.attained, f.name.casefold(), f.mentor_id))
 
 
 @dataclass
 class MentorTotals:
-    """The mentors of one commune or province, added up for a dashboard above a commune."""
+    """The mentors of one commune or province, added up for a dashboard."""
 
     place_code: str | None
     place_name: str
@@ -154,22 +168,37 @@ class MentorTotals:
     minutes: int = 0
 
 
-def mentor_totals(mentors: list[MentorFigure], level: str) -> list[MentorTotals]:
-    """Add the mentors up per commune (level "commune") or province, most people helped first."""
-    totals: dict[str | None, MentorTotals] = {}
-    for mentor in mentors:
-        code = mentor.commune_code if level == "commune" else mentor.province_code
-        line = totals.get(code)
-        if line is None:
-            name = _commune_name(code) if level == "commune" else _province_name(code)
-            line = totals[code] = MentorTotals(code, name)
-        line.mentors += 1
-        line.meeting_goal += 1 if mentor.meets_goal else 0
-        line.helped += mentor.helped
-        line.attained += mentor.attained
-        line.sessions += mentor.sessions
-        line.minutes += mentor.minutes
-    return sorted(totals.values(), key=lambda t: (-t.helped, t.place_name.casefold()))
+def mentor_totals(scope: Scope, period: Period, level: str) -> list[MentorTotals]:
+    """Add the mentors of a scope up per commune (level "commune") or province, in the
+    database; most people helped first. The caller has checked the scope."""
+    per_mentor = _per_mentor(scope, period)
+    place = per_mentor.c.commune_code if level == "commune" else per_mentor.c.province_code
+    name_of = _commune_name if level == "commune" else _province_name
+    rows = db.session.execute(
+        select(
+            place.label("place"),
+            func.count().label("mentors"),
+            func.sum(case((per_mentor.c.helped >= MENTOR_GOAL, 1), else_=0)).label("goal"),
+            func.sum(per_mentor.c.helped).label("helped"),
+            func.sum(per_mentor.c.attained).label("attained"),
+            func.sum(per_mentor.c.sessions).label("sessions"),
+            func.sum(per_mentor.c.minutes).label("minutes"),
+        ).group_by(place)
+    )
+    totals = [
+        MentorTotals(
+            row.place,
+            name_of(row.place),
+            mentors=int(row.mentors),
+            meeting_goal=int(row.goal or 0),
+            helped=int(row.helped or 0),
+            attained=int(row.attained or 0),
+            sessions=int(row.sessions or 0),
+            minutes=int(row.minutes or 0),
+        )
+        for row in rows
+    ]
+    return sorted(totals, key=lambda t: (-t.helped, t.place_name.casefold()))
 
 
 @dataclass

@@ -423,7 +423,6 @@ def dashboard(
     authorise(viewer, scope, via, path)
     today = local_today()
     children = figures.child_figures(scope, period, today)
-    mentors = community.mentor_rows(scope, period)
     # A commune lists its mentors; above it, the dashboard adds them up per commune/province.
     totals_by = "commune" if scope.level in ("commune", "province") else "province"
     ranked = sorted(
@@ -441,8 +440,8 @@ def dashboard(
         domains=figures.domain_figures(scope, period, today),
         locals=figures.local_figures(scope, period, today),
         children_level={"country": "province", "province": "commune"}.get(scope.level, ""),
-        mentors=mentors if scope.level == "commune" else [],
-        mentor_totals=community.mentor_totals(mentors, totals_by),
+        mentors=community.mentor_rows(scope, period) if scope.level == "commune" else [],
+        mentor_totals=community.mentor_totals(scope, period, totals_by),
         households=community.household_lines(scope, period),
     )
 

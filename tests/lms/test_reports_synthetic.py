@@ -80,7 +80,7 @@ def test_generated_mentors_and_households_are_counted_as_a_count_by_hand_does(ap
     every row (the links accepted before the period's end, the attainments before it)."""
     from collections import defaultdict
 
-    from lms.community.figures import household_rows, mentor_rows
+    from lms.community.figures import household_rows, mentor_rows, mentor_totals
     from lms.community.models import Household, HouseholdMember, MentorLink
     from lms.completion.models import Attainment
     from lms.reports.periods import parse_period
@@ -111,6 +111,27 @@ def test_generated_mentors_and_households_are_counted_as_a_count_by_hand_does(ap
                 for m in mentors
             }
             assert sum(m.attained for m in mentors) > 0
+            # The dashboards' totals, added up by the database, equal the rows added up here.
+            for level, place in (("province", "province_code"), ("commune", "commune_code")):
+                by_place = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+                for m in mentors:
+                    line = by_place[getattr(m, place)]
+                    for i, value in enumerate(
+                        (1, m.meets_goal, m.helped, m.attained, m.sessions, m.minutes)
+                    ):
+                        line[i] += int(value)
+                totals = mentor_totals(COUNTRY, period, level)
+                assert {
+                    t.place_code: [
+                        t.mentors,
+                        t.meeting_goal,
+                        t.helped,
+                        t.attained,
+                        t.sessions,
+                        t.minutes,
+                    ]
+                    for t in totals
+                } == dict(by_place)
             members = defaultdict(set)
             for member in db.session.scalars(select(HouseholdMember)):
                 members[member.household_id].add(member.user_id)
