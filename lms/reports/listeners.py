@@ -20,8 +20,15 @@ from lms.core.signals import attempt_graded
 from lms.learning.models import Enrolment, LessonProgress
 from lms.quizzes.models import QuizAttempt
 from lms.reports.models import Population, TargetOverride
-from lms.reports.rollup import local_day, record_attempt_domains, refresh_learner, remove_learner
+from lms.reports.rollup import (
+    attempt_domain_rows,
+    local_day,
+    refresh_learner,
+    remove_learner,
+    write_domain_rows,
+)
 
+PENDING_DOMAINS = "reports.pending_domain_rows"
 PLACE_FIELDS = ("role", "province_code", "commune_code", "village_id", "unit_id", "learner_group")
 
 
@@ -102,9 +109,23 @@ def _on_attempt_graded(attempt: Any, **_: Any) -> None:
     from lms.extensions import db
 
     connection = db.session.connection()
-    record_attempt_domains(connection, attempt)
+    # Every submission of a quiz adds to the same domain rows (the province's, the country's):
+    # they are written just before the commit, so concurrent submissions wait on those row
+    # locks for the commit only, not for the rest of the request.
+    attempt_domain_rows(connection, attempt, db.session.info.setdefault(PENDING_DOMAINS, {}))
     if attempt.submitted_at is not None:
         refresh_learner(connection, attempt.user_id, [local_day(attempt.submitted_at)])
+
+
+def _before_commit(session: Session) -> None:
+    rows = session.info.pop(PENDING_DOMAINS, None)
+    if rows:
+        write_domain_rows(session.connection(), rows)
+
+
+def _after_soft_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(PENDING_DOMAINS, None)
 
 
 def register(app: Flask) -> None:
@@ -112,4 +133,6 @@ def register(app: Flask) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
     attempt_graded.connect(_on_attempt_graded)

@@ -521,8 +521,10 @@ def write_domain_rows(
     )
 
 
-def record_attempt_domains(connection: Connection, attempt: Any) -> None:
-    """Add a graded attempt's points per domain where the learner lives now."""
+def attempt_domain_rows(
+    connection: Connection, attempt: Any, into: dict[DomainKey, list[float]]
+) -> None:
+    """Add a graded attempt's points per domain, where the learner lives now, to rows."""
     if not attempt.result or attempt.submitted_at is None:
         return
     user = connection.execute(select(User.__table__).where(User.id == attempt.user_id)).first()
@@ -530,7 +532,6 @@ def record_attempt_domains(connection: Connection, attempt: Any) -> None:
         return
     definition = connection.scalar(select(QuizRow.definition).where(QuizRow.id == attempt.quiz_id))
     questions = question_domains(definition or {}, domain_map(connection))
-    rows: dict[DomainKey, list[float]] = {}
     cell = (
         user.province_code,
         user.commune_code,
@@ -538,8 +539,7 @@ def record_attempt_domains(connection: Connection, attempt: Any) -> None:
         user.unit_id,
         user.learner_group,
     )
-    domain_rows(cell, local_day(_as_utc(attempt.submitted_at)), attempt.result, questions, rows)
-    write_domain_rows(connection, rows)
+    domain_rows(cell, local_day(_as_utc(attempt.submitted_at)), attempt.result, questions, into)
 
 
 # --- Rebuilding from scratch -------------------------------------------------------------------

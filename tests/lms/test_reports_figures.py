@@ -276,3 +276,33 @@ def test_figures_follow_a_population_entered_in_the_same_request(app):
         set_population(None, A, 2026, "citizen", 50)
         after = {f.learner_group: f for f in scope_figures(commune_scope(A), period, today=TODAY)}
         assert after["citizen"].population == 50
+
+
+def test_domain_points_are_written_at_commit_and_dropped_on_rollback(app, make_user):
+    """A graded attempt's domain points wait for the commit (so concurrent submissions hold
+    the shared rows' locks only while committing); a rolled-back attempt leaves nothing,
+    even when the session commits something else afterwards."""
+    from lms.accounts.models import User
+    from lms.catalog.models import Course
+    from lms.reports.models import DomainScore
+    from tests.lms.test_completion import take_quiz
+
+    def answers() -> int:
+        return db.session.scalar(db.select(db.func.coalesce(db.func.sum(DomainScore.answers), 0)))
+
+    user_id = make_user()
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        course = db.session.scalar(
+            db.select(Course).where(Course.slug == "lam-quen-dien-thoai-thong-minh")
+        )
+        take_quiz(user, course, right=False)
+        assert answers() == 0  # graded, not yet committed
+        db.session.rollback()
+        user = db.session.get(User, user_id)
+        user.last_active_at = user.last_active_at  # something else to commit
+        db.session.commit()
+        assert answers() == 0
+        take_quiz(db.session.get(User, user_id), course, right=True)
+        db.session.commit()
+        assert answers() > 0
