@@ -65,8 +65,14 @@ def own_attempt(user: User, attempt_id: int) -> QuizAttempt:
 
 
 def quiz_of(row: QuizRow) -> Quiz:
-    """Return the engine's quiz for a stored quiz (its definition never changes)."""
-    return parse_quiz(row.definition, row.slug)
+    """Return the engine's quiz for a stored quiz (its definition never changes).
+
+    Parsed once per loaded row: a submission reads the form and grades with the same quiz,
+    and the engine's quiz is immutable. The row lives as long as its session (a request)."""
+    cached = row.__dict__.get("_engine_quiz")
+    if cached is None:
+        cached = row.__dict__["_engine_quiz"] = parse_quiz(row.definition, row.slug)
+    return cached
 
 
 def attempts_of(user: User, course: Course, quiz_slug: str) -> list[QuizAttempt]:
